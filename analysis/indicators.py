@@ -1,0 +1,333 @@
+"""The indicator engine: TSI, RCA/RSCA, GL, export and import intensity, market share.
+
+Pure functions on the canonical tables. Internally the flows become dense arrays indexed
+(year, reporter, partner, product); every formula is then one vectorised expression, and
+the result is one tidy table: year, reporter, partner, group, indicator, variant, value,
+reason. A value that cannot be computed is missing, with the reason, never 0 or an error.
+
+`FORMULAS` documents every indicator once; the methods appendix prints it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .products import Group, groups as default_groups
+from .schema import WORLD
+
+@dataclass(frozen=True)
+class Formula:
+    """One indicator as the methods appendix prints it."""
+
+    name: str
+    title: str
+    latex: str
+    meaning: str
+
+
+FORMULAS: dict[str, Formula] = {
+    "TSI": Formula(
+        "TSI",
+        "Trade Specialization Index",
+        r"TSI_{cp} = \frac{X_{cp} - M_{cp}}{X_{cp} + M_{cp}}",
+        "Net exports of product group p as a share of c's trade in p; in [-1, 1]. Bands: very "
+        "strong 0.5 to 1, strong 0 to 0.5, neutral 0, weak -0.5 to 0, very weak -1 to -0.5.",
+    ),
+    "RCA": Formula(
+        "RCA",
+        "Revealed Comparative Advantage (Balassa)",
+        r"RCA_{cp} = \frac{X_{cp} / X_{c}}{X_{wp} / X_{w}}",
+        "Share of p in c's exports of all goods relative to p's share in world exports of all goods.",
+    ),
+    "RSCA": Formula(
+        "RSCA",
+        "Revealed Symmetric Comparative Advantage",
+        r"RSCA_{cp} = \frac{RCA_{cp} - 1}{RCA_{cp} + 1}",
+        "RCA mapped onto [-1, 1]; positive values mean a comparative advantage.",
+    ),
+    "GL": Formula(
+        "GL",
+        "Grubel-Lloyd index of intra-industry trade",
+        r"GL_{cdp} = 1 - \frac{|X_{cdp} - M_{cdp}|}{X_{cdp} + M_{cdp}}",
+        "Share of two-way trade in c's trade with partner d in p; in [0, 1]. Variant `sum` applies "
+        "the formula to the group's summed flows; variant `lines` is the aggregate over the "
+        "group's lines k: sum_k (X_k + M_k - |X_k - M_k|) / sum_k (X_k + M_k).",
+    ),
+    "EI": Formula(
+        "EI",
+        "Export intensity",
+        r"EI_{cdp} = \frac{X_{cdp} / X_{cp}}{M_{dp} / M_{wp}}",
+        "Partner d's share in c's exports of p relative to d's share in world imports of p; 1 means "
+        "d weighs in c's exports as much as in world trade. Variant `excl-reporter` uses "
+        "M_wp - M_cp as the world total.",
+    ),
+    "II": Formula(
+        "II",
+        "Import intensity",
+        r"II_{cdp} = \frac{M_{cdp} / M_{cp}}{X_{dp} / X_{wp}}",
+        "Partner d's share in c's imports of p relative to d's share in world exports of p. "
+        "Variant `excl-reporter` uses X_wp - X_cp as the world total.",
+    ),
+    "share": Formula(
+        "share",
+        "World market share",
+        r"S_{cp} = \frac{X_{cp}}{X_{wp}}",
+        "c's exports of p as a share of world exports of p.",
+    ),
+}
+NOTATION = (
+    "X = exports, M = imports, c = reporter, d = partner, p = product group, w = world, "
+    "t = year (omitted). Values in USD; a group's flows are the sum over its codes; X_c and X_w "
+    "are exports of all goods."
+)
+
+OUTPUT_COLUMNS = ["year", "reporter", "partner", "group", "indicator", "variant", "value", "reason"]
+
+
+def tsi_band(value: float) -> str:
+    """Name the TSI band of a value: 0.5 and above very strong, down to -0.5 and below very weak."""
+    if value is None or not np.isfinite(value):
+        return "not available"
+    if value == 0:
+        return "neutral"
+    if value >= 0.5:
+        return "very strong"
+    if value > 0:
+        return "strong"
+    if value > -0.5:
+        return "weak"
+    return "very weak"
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = num / den
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+class Panel:
+    """Dense arrays of a flows table: X and M indexed [year, reporter, partner, product].
+
+    Missing cells are NaN (no row in the data), which is different from a reported zero.
+    """
+
+    def __init__(self, flows: pd.DataFrame, totals: pd.DataFrame | None, products: list[Group] | None,
+                 level: str = "group"):
+        if level not in ("group", "code"):
+            raise ValueError(f"level must be 'group' or 'code', not {level!r}")
+        self.level = level
+        self.years = np.sort(flows["year"].unique()).astype(int)
+        econ = pd.Index(sorted(set(flows["reporter"].unique()) | set(flows["partner"].unique()) | {WORLD}))
+        self.econ = econ
+        codes = pd.Index(sorted(flows["code"].astype(str).unique()))
+        self.codes = codes
+        t = np.searchsorted(self.years, flows["year"].to_numpy())
+        c = econ.get_indexer(flows["reporter"])
+        d = econ.get_indexer(flows["partner"])
+        k = codes.get_indexer(flows["code"].astype(str))
+        shape = (len(self.years), len(econ), len(econ), len(codes))
+        flat = ((t * shape[1] + c) * shape[2] + d) * shape[3] + k
+        is_x = (flows["flow"] == "X").to_numpy()
+        values = flows["value_usd"].to_numpy(dtype=float)
+        n = int(np.prod(shape))
+        code_cube = {}
+        for name, mask in (("X", is_x), ("M", ~is_x)):
+            total = np.bincount(flat[mask], weights=values[mask], minlength=n)
+            seen = np.bincount(flat[mask], minlength=n) > 0
+            total[~seen] = np.nan
+            code_cube[name] = total.reshape(shape)
+        if level == "code":
+            self.products = list(codes)
+            self.X, self.M = code_cube["X"], code_cube["M"]
+            self.lines_X = self.lines_M = None
+        else:
+            groups = [g for g in (products or default_groups()) if any(code in codes for code in g.codes)]
+            self.products = [g.key for g in groups]
+            member = np.zeros((len(codes), len(groups)))
+            for j, g in enumerate(groups):
+                for code in g.codes:
+                    pos = codes.get_indexer([code])[0]
+                    if pos >= 0:
+                        member[pos, j] = 1.0
+            self.X = self._aggregate(code_cube["X"], member)
+            self.M = self._aggregate(code_cube["M"], member)
+            self.lines_X, self.lines_M, self.member = code_cube["X"], code_cube["M"], member
+        self.totals = self._totals(totals)
+
+    @staticmethod
+    def _aggregate(cube: np.ndarray, member: np.ndarray) -> np.ndarray:
+        """Sum codes into groups; a group cell is missing only if all its codes are."""
+        present = (~np.isnan(cube)).astype(float) @ member
+        out = np.nan_to_num(cube) @ member
+        out[present == 0] = np.nan
+        return out
+
+    def _totals(self, totals: pd.DataFrame | None) -> dict[str, np.ndarray]:
+        """Totals of all goods per [year, economy]; world from WLD rows or the sum of reporters."""
+        out = {}
+        for flow in ("X", "M"):
+            arr = np.full((len(self.years), len(self.econ)), np.nan)
+            if totals is not None and len(totals):
+                sub = totals[(totals["flow"] == flow) & totals["year"].isin(self.years)]
+                sub = sub.groupby(["year", "reporter"], as_index=False)["value_usd"].sum()
+                t = np.searchsorted(self.years, sub["year"].to_numpy())
+                e = self.econ.get_indexer(sub["reporter"])
+                ok = e >= 0
+                arr[t[ok], e[ok]] = sub["value_usd"].to_numpy()[ok]
+                w = self.econ.get_loc(WORLD)
+                missing_world = np.isnan(arr[:, w])
+                others = np.delete(arr, w, axis=1)
+                arr[missing_world, w] = np.nansum(others, axis=1)[missing_world]
+            out[flow] = arr
+        return out
+
+    def world_flow(self, cube: np.ndarray) -> np.ndarray:
+        """[year, economy, product] flow with the world: the partner-WLD slice."""
+        return cube[:, :, self.econ.get_loc(WORLD), :]
+
+    def world_total(self, cube: np.ndarray) -> np.ndarray:
+        """[year, product] world flow: reporter WLD rows, else the sum over reporters."""
+        w = self.econ.get_loc(WORLD)
+        explicit = cube[:, w, w, :]
+        slice_ = self.world_flow(cube).copy()
+        slice_[:, w, :] = np.nan
+        summed = np.nansum(slice_, axis=1)
+        summed[np.all(np.isnan(slice_), axis=1)] = np.nan
+        return np.where(np.isnan(explicit), summed, explicit)
+
+
+def _reason_bilateral(x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    return np.select(
+        [np.isnan(x) & np.isnan(m), np.isnan(x), np.isnan(m), (x + m) == 0],
+        ["no flow reported", "exports missing", "imports missing", "0/0: no trade"],
+        "",
+    )
+
+
+def _tidy(panel: Panel, value: np.ndarray, reason: np.ndarray, keep: np.ndarray, indicator: str,
+          variant: str, partner_axis: bool) -> pd.DataFrame:
+    """Turn one indicator array into tidy rows for the cells in `keep`."""
+    idx = np.nonzero(keep)
+    econ = pd.Categorical.from_codes(idx[1], categories=panel.econ)
+    if partner_axis:
+        partner = pd.Categorical.from_codes(idx[2], categories=panel.econ)
+        prod = idx[3]
+    else:
+        partner = pd.Categorical.from_codes(np.full(len(idx[0]), panel.econ.get_loc(WORLD)), categories=panel.econ)
+        prod = idx[2]
+    vals = value[idx]
+    reasons = reason[idx] if reason.shape == value.shape else np.broadcast_to(reason, value.shape)[idx]
+    return pd.DataFrame({
+        "year": panel.years[idx[0]].astype("int16"),
+        "reporter": econ,
+        "partner": partner,
+        "group": pd.Categorical.from_codes(prod, categories=panel.products),
+        "indicator": indicator,
+        "variant": variant,
+        "value": vals,
+        "reason": pd.Categorical(np.where(np.isnan(vals), reasons, "")),
+    })
+
+
+def _undefined(values: np.ndarray, inputs: list[tuple[np.ndarray, str]], fallback: str) -> np.ndarray:
+    """Reason for each cell: the first missing input, else `fallback` where the value is undefined."""
+    conds = [np.isnan(arr) for arr, _ in inputs] + [np.isnan(values)]
+    labels = [f"{label} missing" for _, label in inputs] + [fallback]
+    return np.select(conds, labels, "")
+
+
+def compute(flows: pd.DataFrame, totals: pd.DataFrame | None = None, *, level: str = "group",
+            products: list[Group] | None = None, reporters: Iterable[str] | None = None,
+            partners: Iterable[str] | None = None, years: Iterable[int] | None = None) -> pd.DataFrame:
+    """All indicators for the panel, as one tidy table (see `OUTPUT_COLUMNS`).
+
+    `level` is "group" (sectors and segments of the product table) or "code" (each code).
+    Reporters, partners and years filter the output, not the inputs (world totals need all).
+    """
+    panel = Panel(flows, totals, products, level)
+    return compute_panel(panel, reporters=reporters, partners=partners, years=years)
+
+
+def compute_panel(panel: Panel, *, reporters: Iterable[str] | None = None, partners: Iterable[str] | None = None,
+                  years: Iterable[int] | None = None) -> pd.DataFrame:
+    """Indicators from an already built `Panel`."""
+    X, M = panel.X, panel.M
+    Xc, Mc = panel.world_flow(X), panel.world_flow(M)          # [t, c, p]
+    Xw, Mw = panel.world_total(X), panel.world_total(M)        # [t, p]
+    tot_x = panel.totals["X"]                                   # [t, c]
+    w = panel.econ.get_loc(WORLD)
+    rep_mask = np.ones(len(panel.econ), bool)
+    rep_mask[w] = False
+    if reporters is not None:
+        rep_mask &= panel.econ.isin(list(reporters))
+    par_mask = np.ones(len(panel.econ), bool) if partners is None else panel.econ.isin(list(partners))
+    year_mask = np.ones(len(panel.years), bool) if years is None else np.isin(panel.years, list(years))
+    sel3 = year_mask[:, None, None] & rep_mask[None, :, None]
+    sel4 = sel3[..., None] & par_mask[None, None, :, None]
+    parts: list[pd.DataFrame] = []
+
+    # Reporter-level indicators against the world (partner = WLD).
+    has_world = ~(np.isnan(Xc) & np.isnan(Mc)) & sel3
+    tsi_w = _ratio(Xc - Mc, Xc + Mc)
+    rca = _ratio(_ratio(Xc, tot_x[:, :, None]), _ratio(Xw, panel.totals["X"][:, w][:, None])[:, None, :])
+    rsca = _ratio(rca - 1, rca + 1)
+    share = _ratio(Xc, Xw[:, None, :])
+    xw_b = np.broadcast_to(Xw[:, None, :], Xc.shape)
+    tx_b = np.broadcast_to(tot_x[:, :, None], Xc.shape)
+    txw_b = np.broadcast_to(panel.totals["X"][:, w][:, None, None], Xc.shape)
+    rca_inputs = [(Xc, "X_cp"), (tx_b, "X_c (all goods)"), (xw_b, "X_wp"), (txw_b, "X_w (all goods)")]
+    rca_reason = _undefined(rca, rca_inputs, "0/0: no exports")
+    parts += [
+        _tidy(panel, rca, rca_reason, has_world, "RCA", "standard", False),
+        _tidy(panel, rsca, rca_reason, has_world, "RSCA", "standard", False),
+        _tidy(panel, share, _undefined(share, [(Xc, "X_cp"), (xw_b, "X_wp")], "0/0: no world exports"),
+              has_world, "share", "standard", False),
+    ]
+
+    # Bilateral indicators (partner WLD included: TSI and GL against the world).
+    has_pair = ~(np.isnan(X) & np.isnan(M)) & sel4
+    pair_reason = _reason_bilateral(X, M)
+    parts.append(_tidy(panel, _ratio(X - M, X + M), pair_reason, has_pair, "TSI", "standard", True))
+    gl = 1 - _ratio(np.abs(X - M), X + M)
+    parts.append(_tidy(panel, gl, pair_reason, has_pair, "GL", "sum", True))
+    if panel.lines_X is not None:
+        lx, lm = panel.lines_X, panel.lines_M
+        both = ~np.isnan(lx) & ~np.isnan(lm)
+        overlap = np.where(both, lx + lm - np.abs(lx - lm), 0.0) @ panel.member
+        volume = np.where(both, lx + lm, 0.0) @ panel.member
+        gl_lines = _ratio(overlap, volume)
+        lines_reason = np.where(np.isnan(gl_lines), np.where(pair_reason == "", "no line with both flows",
+                                                             pair_reason), "")
+        parts.append(_tidy(panel, gl_lines, lines_reason, has_pair, "GL", "lines", True))
+
+    # Trade intensity: partner d's own trade with the world as the benchmark.
+    Md = np.broadcast_to(Mc[:, None, :, :], X.shape)     # M_dp: imports of partner d from world
+    Xd = np.broadcast_to(Xc[:, None, :, :], X.shape)     # X_dp
+    Xcw = np.broadcast_to(Xc[:, :, None, :], X.shape)    # X_cp
+    Mcw = np.broadcast_to(Mc[:, :, None, :], X.shape)    # M_cp
+    Mw_b = np.broadcast_to(Mw[:, None, None, :], X.shape)
+    Xw_b = np.broadcast_to(Xw[:, None, None, :], X.shape)
+    not_world = np.ones(len(panel.econ), bool)
+    not_world[w] = False
+    has_x = ~np.isnan(X) & sel4 & not_world[None, None, :, None]
+    has_m = ~np.isnan(M) & sel4 & not_world[None, None, :, None]
+    for variant, m_world, x_world in (("standard", Mw_b, Xw_b), ("excl-reporter", Mw_b - Mcw, Xw_b - Xcw)):
+        ei = _ratio(_ratio(X, Xcw), _ratio(Md, m_world))
+        ei_reason = _undefined(ei, [(X, "X_cdp"), (Xcw, "X_cp"), (Md, "M_dp (partner's imports)"),
+                                    (m_world, "M_wp")], "0/0: zero denominator")
+        parts.append(_tidy(panel, ei, ei_reason, has_x, "EI", variant, True))
+        ii = _ratio(_ratio(M, Mcw), _ratio(Xd, x_world))
+        ii_reason = _undefined(ii, [(M, "M_cdp"), (Mcw, "M_cp"), (Xd, "X_dp (partner's exports)"),
+                                    (x_world, "X_wp")], "0/0: zero denominator")
+        parts.append(_tidy(panel, ii, ii_reason, has_m, "II", variant, True))
+
+    out = pd.concat(parts, ignore_index=True)
+    for col in ("indicator", "variant", "reason"):
+        out[col] = out[col].astype("category")
+    return out[OUTPUT_COLUMNS]
+

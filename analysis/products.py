@@ -1,0 +1,87 @@
+"""The product reference table: sector -> segment -> code, and HS classification breaks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .paths import REFERENCE
+
+SECTORS: dict[str, str] = {
+    "memory": "memory semiconductors",
+    "system": "system semiconductors",
+    "equipment": "semiconductor manufacturing equipment",
+    "materials": "semiconductor materials and parts",
+}
+HS6 = "HS6"
+REVISION_YEARS: dict[str, int] = {"H2": 2002, "H3": 2007, "H4": 2012, "H5": 2017, "H6": 2022}
+
+
+def revision_for_year(year: int) -> str:
+    """The HS revision in force in a calendar year (what most reporters use)."""
+    current = "H2"
+    for rev, first in REVISION_YEARS.items():
+        if year >= first:
+            current = rev
+    return current
+
+
+@lru_cache(maxsize=4)
+def load_products(path: Path | None = None) -> pd.DataFrame:
+    """Read the product table; codes stay strings so leading digits are kept."""
+    df = pd.read_csv(path or REFERENCE / "products.csv", dtype=str)
+    df["default"] = df["default"].eq("yes")
+    df["verified"] = df["verified"].eq("yes")
+    return df
+
+
+def default_products(include_optional: bool = False) -> pd.DataFrame:
+    """Rows of the product table used by default (optional segments on request)."""
+    df = load_products()
+    return df if include_optional else df[df["default"]]
+
+
+@dataclass(frozen=True)
+class Group:
+    """A product group: a sector (HS6 lines) or a segment within it."""
+
+    key: str
+    sector: str
+    segment: str
+    codes: tuple[str, ...]
+
+
+def groups(include_optional: bool = False) -> list[Group]:
+    """Sectors (their HS6 lines) and segments (HS6 or national lines).
+
+    A sector sums only HS6 lines so that national sub-lines are never counted twice.
+    """
+    df = default_products(include_optional)
+    out: list[Group] = []
+    for sector in SECTORS:
+        rows = df[df["sector"] == sector]
+        hs6 = tuple(rows.loc[rows["code_system"] == HS6, "code"])
+        out.append(Group(sector, sector, sector, hs6))
+        for segment, seg_rows in rows.groupby("segment", sort=False):
+            if segment == sector:
+                continue
+            out.append(Group(f"{sector}/{segment}", sector, str(segment), tuple(seg_rows["code"])))
+    return out
+
+
+@lru_cache(maxsize=1)
+def load_breaks() -> pd.DataFrame:
+    """HS revision breaks: which heading changed in which revision and year."""
+    return pd.read_csv(REFERENCE / "hs_breaks.csv", dtype={"code_prefix": str})
+
+
+def breaks_for(codes: tuple[str, ...] | list[str], first_year: int, last_year: int) -> list[str]:
+    """Notes for classification breaks that fall inside a series' years (exclusive of the start)."""
+    notes = []
+    for row in load_breaks().itertuples():
+        if first_year < row.first_year <= last_year and any(c.startswith(row.code_prefix) for c in codes):
+            notes.append(f"{row.note} ({row.first_year}).")
+    return notes
