@@ -16,7 +16,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .products import Group, groups as default_groups
+from .products import Group, report_groups as default_groups
 from .schema import WORLD
 
 @dataclass(frozen=True)

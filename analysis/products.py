@@ -85,3 +85,19 @@ def breaks_for(codes: tuple[str, ...] | list[str], first_year: int, last_year: i
         if first_year < row.first_year <= last_year and any(c.startswith(row.code_prefix) for c in codes):
             notes.append(f"{row.note} ({row.first_year}).")
     return notes
+
+
+# Segments the report shows together (the chapter's Figure V.2 pairs MCP with flash).
+COMBINED: dict[str, dict[str, tuple[str, ...]]] = {"memory": {"MCP/flash": ("MCP", "flash")}}
+
+
+def report_groups(include_optional: bool = False) -> list[Group]:
+    """The groups of the product table plus the combined segments the report shows."""
+    base = groups(include_optional)
+    by_key = {g.key: g for g in base}
+    extra = []
+    for sector, combos in COMBINED.items():
+        for name, parts in combos.items():
+            codes = tuple(c for part in parts for c in by_key.get(f"{sector}/{part}", Group("", "", "", ())).codes)
+            extra.append(Group(f"{sector}/{name}", sector, name, codes))
+    return base + extra

@@ -133,8 +133,9 @@ def _world_rows(X, M, names, reporters, codes, years) -> pd.DataFrame:
 def _memory_lines(flows: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Split 854232 into the national memory lines, from the year those lines are valid.
 
-    Each exporter has its own product mix (DRAM, SRAM, flash, MCP) drifting over time; the
-    importer's report of a shipment uses the exporter's mix, so mirror consistency holds.
+    Each exporter has its own product mix (DRAM, SRAM, flash, MCP), tilted by each buyer's
+    taste and drifting over time; both reports of a shipment use the same split, so mirror
+    consistency holds.
     """
     products = load_products()
     lines = products[(products["code_system"] == MEMORY_LINES)]
@@ -144,12 +145,15 @@ def _memory_lines(flows: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
     economies = sorted(set(exporter))
     mix = rng.dirichlet([6, 1, 4, 2], len(economies))
     mix_of = dict(zip(economies, mix))
+    importer = np.where(memory["flow"] == "X", memory["partner"], memory["reporter"])
+    buyers = sorted(set(importer))
+    taste_of = dict(zip(buyers, rng.lognormal(0, 0.5, (len(buyers), len(lines)))))
     out = []
     for j, code in enumerate(lines["code"]):
         part = memory.copy()
         part["code"] = code
         part["code_system"] = MEMORY_LINES
-        weight = np.array([mix_of[e][j] for e in exporter])
+        weight = np.array([mix_of[e][j] * taste_of[i][j] for e, i in zip(exporter, importer)])
         tilt = 1 + 0.03 * (part["year"].to_numpy() - first_year) * (j - 1.5) / 1.5
         part["value_usd"] = part["value_usd"].to_numpy() * weight * tilt
         out.append(part)

@@ -1,0 +1,212 @@
+"""What the chapters call: one object per sector with its three figures and its findings.
+
+Chapter cells stay one line long: `s = Sector("memory")`, `s.quadrant_figure()`, and inline
+expressions such as `s.quadrant_finding("KOR")` in the prose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from . import config, edition, figures, findings, products, style
+from .findings import QUADRANT_MEANING, available, fmt
+from .schema import WORLD
+
+# Which segments each sector's GL and IT figures show (group keys of the product table).
+FIGURE_SEGMENTS: dict[str, dict[str, list[str]]] = {
+    "memory": {"gl": ["memory/DRAM", "memory/MCP/flash"],
+               "it": ["memory/DRAM", "memory/MCP", "memory/flash", "memory/SRAM"]},
+    "system": {"gl": ["system/processors and controllers", "system/amplifiers", "system/SoC and other ICs",
+                      "system/IC parts"],
+               "it": ["system/processors and controllers", "system/amplifiers", "system/SoC and other ICs",
+                      "system/IC parts"]},
+    "equipment": {"gl": ["equipment"], "it": ["equipment"]},
+    "materials": {"gl": ["materials"], "it": ["materials"]},
+}
+
+
+def segment_name(group: str) -> str:
+    """How a group is named in a figure or sentence."""
+    if "/" in group:
+        return group.split("/", 1)[1]
+    return f"all {products.SECTORS[group]}"
+
+
+@dataclass
+class Sector:
+    """One sector of the chapter: figures and computed sentences for it."""
+
+    key: str
+
+    def __post_init__(self) -> None:
+        if self.key not in products.SECTORS:
+            raise ValueError(f"unknown sector {self.key!r}; choose from {', '.join(products.SECTORS)}")
+        self.ed = edition.current()
+        self.cfg = config.load()
+
+    # --- years -----------------------------------------------------------------------------
+    @property
+    def title(self) -> str:
+        return products.SECTORS[self.key]
+
+    @cached_property
+    def quadrant_years(self) -> list[int]:
+        return [y for y in self.ed.years if y >= self.cfg.quadrant_from]
+
+    @cached_property
+    def recent_years(self) -> list[int]:
+        return self.ed.years[-self.cfg.recent_years:]
+
+    @property
+    def source(self) -> str:
+        return self.ed.source_line
+
+    # --- data for the figures ----------------------------------------------------------------
+    def quadrant_data(self) -> pd.DataFrame:
+        """economy, year, RSCA, TSI for the focus economies (and configured extras)."""
+        frames = []
+        for economy in self.cfg.focus + self.cfg.quadrant_extra:
+            rsca = self.ed.series("RSCA", self.key, reporter=economy)[["year", "value"]].rename(columns={"value": "RSCA"})
+            tsi = self.ed.series("TSI", self.key, reporter=economy)[["year", "value"]].rename(columns={"value": "TSI"})
+            both = rsca.merge(tsi, on="year", how="outer")
+            both["economy"] = economy
+            frames.append(both[both["year"].isin(self.quadrant_years)])
+        return pd.concat(frames, ignore_index=True)
+
+    def _bilateral(self, indicator: str, variant: str, groups: list[str]) -> pd.DataFrame:
+        df = self.ed.indicators
+        mask = ((df["indicator"] == indicator) & (df["variant"] == variant) & (df["reporter"] == self.cfg.reporter)
+                & df["group"].isin(groups) & df["partner"].isin(self.cfg.partners) & df["year"].isin(self.recent_years))
+        out = df[mask].copy()
+        out["segment"] = out["group"].map(segment_name)
+        return out
+
+    def gl_data(self) -> pd.DataFrame:
+        return self._bilateral("GL", "sum", FIGURE_SEGMENTS[self.key]["gl"])
+
+    def it_data(self) -> pd.DataFrame:
+        ei = self._bilateral("EI", "standard", FIGURE_SEGMENTS[self.key]["it"]).assign(direction="export")
+        ii = self._bilateral("II", "standard", FIGURE_SEGMENTS[self.key]["it"]).assign(direction="import")
+        return pd.concat([ei, ii], ignore_index=True)
+
+    # --- figures -----------------------------------------------------------------------------
+    def _finish(self, fig: Figure, kind: str) -> Figure:
+        figures.export(fig, f"fig-{self.key}-{kind}")
+        plt.close(fig)  # shown once, as the cell's result, not again by the inline backend
+        return fig
+
+    def quadrant_figure(self) -> Figure:
+        return self._finish(figures.quadrant_chart(self.quadrant_data(), label=self.ed.label), "quadrant")
+
+    def gl_figure(self) -> Figure:
+        segs = [segment_name(g) for g in FIGURE_SEGMENTS[self.key]["gl"]]
+        fig = figures.gl_chart(self.gl_data(), segments=segs, partners=list(self.cfg.partners),
+                               years=self.recent_years, label=self.ed.label)
+        return self._finish(fig, "gl")
+
+    def it_figure(self) -> Figure:
+        segs = [segment_name(g) for g in FIGURE_SEGMENTS[self.key]["it"]]
+        partners = [p for p in self.cfg.partners if p != WORLD]
+        fig = figures.it_chart(self.it_data(), segments=segs, partners=partners, years=self.recent_years,
+                               label=self.ed.label)
+        return self._finish(fig, "it")
+
+    # --- notes under the figures ----------------------------------------------------------------
+    def _codes(self, kind: str) -> list[str]:
+        keys = [self.key] if kind == "quadrant" else FIGURE_SEGMENTS[self.key][kind]
+        by_key = {g.key: g for g in products.report_groups()}
+        return [c for k in keys for c in by_key[k].codes]
+
+    def note(self, kind: str) -> str:
+        """The source line, the quadrant note and any classification break a figure crosses."""
+        years = self.quadrant_years if kind == "quadrant" else self.recent_years
+        parts = [self.source]
+        if kind == "quadrant":
+            parts.append(figures.QUADRANT_NOTE)
+        parts += products.breaks_for(self._codes(kind), years[0], years[-1])
+        if self.ed.label:
+            parts.append(self.ed.label + ".")
+        return " ".join(parts)
+
+    # --- findings ----------------------------------------------------------------------------
+    def _point(self, economy: str, year: int) -> tuple[float, float]:
+        return (self.ed.value("RSCA", self.key, economy, WORLD, year, "standard"),
+                self.ed.value("TSI", self.key, economy, WORLD, year, "standard"))
+
+    def quadrant_of(self, economy: str, which: str = "last") -> str:
+        year = self.quadrant_years[0 if which == "first" else -1]
+        return findings.quadrant(*self._point(economy, year)) or "n/a"
+
+    def quadrant_finding(self, economy: str) -> str:
+        """Where an economy sits in the first and last year, and where it moved."""
+        name = style.name(economy)
+        first, last = self.quadrant_years[0], self.quadrant_years[-1]
+        (r0, t0), (r1, t1) = self._point(economy, first), self._point(economy, last)
+        if not available(r0, t0, r1, t1):
+            return (f"For {name}, RSCA and TSI of {self.title} between {first} and {last} are "
+                    f"{edition.NOT_AVAILABLE}.")
+        q0, q1 = findings.quadrant(r0, t0), findings.quadrant(r1, t1)
+        where0 = f"quadrant {q0} ({QUADRANT_MEANING[q0]})" if q0 else "on an axis of the chart"
+        where1 = f"quadrant {q1}" if q1 else "on an axis"
+        same = " as well" if q0 == q1 and q0 else ""
+        return (f"{name} was in {where0} in {first} (RSCA {fmt(r0)}, TSI {fmt(t0)}) and in {where1}{same} in {last} "
+                f"(RSCA {fmt(r1)}, TSI {fmt(t1)}), a move toward {findings.direction(r1 - r0, t1 - t0)}.")
+
+    def gl_value(self, group: str, partner: str, year: int) -> float:
+        return self.ed.value("GL", group, self.cfg.reporter, partner, year, "sum")
+
+    def gl_finding(self, group: str) -> str:
+        """GL first -> last recent year with each partner, and the strongest and weakest partner."""
+        first, last = self.recent_years[0], self.recent_years[-1]
+        seg = segment_name(group)
+        parts, latest = [], {}
+        for partner in self.cfg.partners:
+            v0, v1 = self.gl_value(group, partner, first), self.gl_value(group, partner, last)
+            if available(v0, v1):
+                parts.append(f"with {style.name(partner)} it {findings.change(v0, v1)} ({fmt(v0)} to {fmt(v1)})")
+            if available(v1) and partner != WORLD:
+                latest[partner] = v1
+        reporter = style.name(self.cfg.reporter)
+        if not parts:
+            return f"The Grubel–Lloyd index of {reporter}'s trade in {seg} is {edition.NOT_AVAILABLE}."
+        text = f"Between {first} and {last}, {reporter}'s Grubel–Lloyd index in {seg}: " + "; ".join(parts) + "."
+        if len(latest) >= 2:
+            hi, lo = max(latest, key=latest.get), min(latest, key=latest.get)
+            text += (f" In {last}, intra-industry trade was highest with {style.name(hi)} ({fmt(latest[hi])}) and "
+                     f"lowest with {style.name(lo)} ({fmt(latest[lo])}).")
+        return text
+
+    def it_values(self, group: str, partner: str, year: int) -> tuple[float, float]:
+        return (self.ed.value("EI", group, self.cfg.reporter, partner, year, "standard"),
+                self.ed.value("II", group, self.cfg.reporter, partner, year, "standard"))
+
+    def it_finding(self, group: str, partner: str) -> str:
+        """Export versus import intensity with one partner in the first and last recent year."""
+        first, last = self.recent_years[0], self.recent_years[-1]
+        (e0, i0), (e1, i1) = self.it_values(group, partner, first), self.it_values(group, partner, last)
+        reporter, name, seg = style.name(self.cfg.reporter), style.name(partner), segment_name(group)
+        if not available(e1, i1):
+            return f"Trade intensity of {reporter} with {name} in {seg} in {last} is {edition.NOT_AVAILABLE}."
+        text = (f"In {seg}, {reporter}'s export intensity with {name} was {fmt(e1)} and its import intensity "
+                f"{fmt(i1)} in {last}: the relationship is {findings.asymmetry(e1, i1)}")
+        if available(e0, i0):
+            text += (f" (export intensity {findings.change(e0, e1)} from {fmt(e0)} in {first}, import intensity "
+                     f"{findings.change(i0, i1)} from {fmt(i0)})")
+        return text + "."
+
+    def it_partner_extremes(self, group: str, direction: str = "export") -> str:
+        """The partner with the highest and lowest intensity in the last year."""
+        last = self.recent_years[-1]
+        pos = 0 if direction == "export" else 1
+        values = {p: self.it_values(group, p, last)[pos] for p in self.cfg.partners if p != WORLD}
+        values = {p: v for p, v in values.items() if available(v)}
+        if len(values) < 2:
+            return f"A ranking of partners by {direction} intensity is {edition.NOT_AVAILABLE}."
+        hi, lo = max(values, key=values.get), min(values, key=values.get)
+        return (f"In {last}, {direction} intensity in {segment_name(group)} was highest with {style.name(hi)} "
+                f"({fmt(values[hi])}) and lowest with {style.name(lo)} ({fmt(values[lo])}).")

@@ -1,0 +1,165 @@
+"""The report's charts: RSCA x TSI quadrant trajectories, GL by partner, IT by partner.
+
+Each function takes a tidy DataFrame and returns a matplotlib Figure drawn at print size;
+`export` writes it to figures/ as PNG (web) and PDF (print) under its label.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch
+
+from . import style
+from .edition import NOT_AVAILABLE
+from .paths import FIGURES
+
+style.apply()
+
+QUADRANT_NOTE = ("Quadrant I: comparative advantage and trade surplus; II: surplus without comparative "
+                 "advantage; III: deficit and comparative disadvantage; IV: comparative advantage with deficit.")
+
+
+def _label(fig: Figure, label: str) -> None:
+    """Stamp the edition's label (the synthetic-data warning) at the foot of a figure."""
+    if label:
+        fig.text(0.01, 0.005, label, ha="left", va="bottom", fontsize=8, color=style.LABEL_COLOR,
+                 fontweight="bold")
+
+
+def _empty(ax: plt.Axes, what: str = NOT_AVAILABLE) -> None:
+    ax.text(0.5, 0.5, what, ha="center", va="center", transform=ax.transAxes, fontsize=9, color="#666666",
+            style="italic")
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def quadrant_chart(data: pd.DataFrame, *, label: str = "") -> Figure:
+    """RSCA (x) against TSI (y), one path per economy with arrowheads, first and last year labelled.
+
+    `data` has columns economy, year, RSCA, TSI (missing values are skipped).
+    """
+    fig, ax = plt.subplots(figsize=(style.PRINT_WIDTH_IN, style.PRINT_WIDTH_IN * 0.78))
+    ax.set_xlim(-1, 1)
+    ax.set_ylim(-1, 1)
+    ax.axhline(0, color="#333333", lw=0.9)
+    ax.axvline(0, color="#333333", lw=0.9)
+    ax.set_xlabel("Revealed symmetric comparative advantage (RSCA)")
+    ax.set_ylabel("Trade specialization index (TSI)")
+    for numeral, (x, y) in {"I": (0.93, 0.92), "II": (-0.93, 0.92), "III": (-0.93, -0.92),
+                            "IV": (0.93, -0.92)}.items():
+        ax.text(x, y, numeral, ha="center", va="center", fontsize=14, color="#9A9A9A", fontweight="bold")
+    clean = data.dropna(subset=["RSCA", "TSI"])
+    if clean.empty:
+        ax.text(0.5, 0.6, NOT_AVAILABLE, ha="center", transform=ax.transAxes, style="italic", color="#666666")
+    for economy, path in clean.groupby("economy", sort=False):
+        path = path.sort_values("year")
+        color = style.COLORS.get(str(economy), "#777777")
+        x, y = path["RSCA"].to_numpy(), path["TSI"].to_numpy()
+        ax.plot(x, y, color=color, lw=1.3, marker=style.MARKERS.get(str(economy), "o"), ms=3,
+                label=style.name(str(economy)), zorder=3)
+        for i in range(len(x) - 1):
+            ax.add_patch(FancyArrowPatch((x[i], y[i]), (x[i + 1], y[i + 1]), arrowstyle="-|>", mutation_scale=8,
+                                         color=color, lw=0, zorder=4, shrinkA=0, shrinkB=2))
+        years = path["year"].to_numpy()
+        for idx, va in ((0, "top"), (len(x) - 1, "bottom")):
+            ax.annotate(str(int(years[idx])), (x[idx], y[idx]), xytext=(4, -4 if va == "top" else 4),
+                        textcoords="offset points", fontsize=8, color=color, fontweight="bold", va=va,
+                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
+    if not clean.empty:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=5, frameon=False)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    _label(fig, label)
+    return fig
+
+
+def _partner_lines(ax: plt.Axes, df: pd.DataFrame, partners: list[str], years: list[int]) -> bool:
+    drawn = False
+    for partner in partners:
+        s = df[df["partner"] == partner].dropna(subset=["value"]).sort_values("year")
+        if s.empty:
+            continue
+        ax.plot(s["year"], s["value"], color=style.COLORS.get(partner, "#777777"),
+                marker=style.MARKERS.get(partner, "o"), ms=3.5, lw=1.4, label=style.name(partner))
+        drawn = True
+    ax.set_xticks(years)
+    ax.set_xticklabels([str(y) if i % 2 == 0 or len(years) <= 6 else "" for i, y in enumerate(years)])
+    ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
+    return drawn
+
+
+def _legend(fig: Figure, axes: np.ndarray) -> None:
+    handles, labels = {}, []
+    for ax in axes.ravel():
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            if lab not in handles and not lab.startswith("_"):
+                handles[lab] = h
+                labels.append(lab)
+    if handles:
+        fig.legend([handles[lab] for lab in labels], labels, loc="lower center", ncol=len(labels), frameon=False,
+                   bbox_to_anchor=(0.5, 0.025))
+
+
+def gl_chart(data: pd.DataFrame, *, segments: list[str], partners: list[str], years: list[int],
+             label: str = "") -> Figure:
+    """Grubel-Lloyd index by partner over the years, one panel per segment.
+
+    `data` has columns segment, partner, year, value.
+    """
+    ncol = min(len(segments), 2)
+    nrow = int(np.ceil(len(segments) / ncol))
+    fig, axes = plt.subplots(nrow, ncol, figsize=(style.PRINT_WIDTH_IN, 0.4 + 2.45 * nrow), squeeze=False,
+                             sharey=True)
+    for ax, segment in zip(axes.ravel(), segments):
+        ax.set_title(segment)
+        ax.set_ylim(0, 1.02)
+        if not _partner_lines(ax, data[data["segment"] == segment], partners, years):
+            _empty(ax)
+    for ax in axes.ravel()[len(segments):]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Grubel–Lloyd index")
+    fig.tight_layout(rect=(0, 0.09 if nrow == 1 else 0.06, 1, 1))
+    _legend(fig, axes)
+    _label(fig, label)
+    return fig
+
+
+def it_chart(data: pd.DataFrame, *, segments: list[str], partners: list[str], years: list[int],
+             label: str = "") -> Figure:
+    """Export and import intensity side by side, one row per segment, reference line at 1.
+
+    `data` has columns segment, direction ("export"/"import"), partner, year, value.
+    """
+    nrow = len(segments)
+    fig, axes = plt.subplots(nrow, 2, figsize=(style.PRINT_WIDTH_IN, 0.5 + 2.2 * nrow), squeeze=False)
+    top = data["value"].max() if data["value"].notna().any() else 2.0
+    for r, segment in enumerate(segments):
+        for c, direction in enumerate(("export", "import")):
+            ax = axes[r, c]
+            ax.set_title(f"{segment}: {direction} intensity" if nrow > 1 or segment else f"{direction} intensity")
+            sub = data[(data["segment"] == segment) & (data["direction"] == direction)]
+            if _partner_lines(ax, sub, partners, years):
+                ax.axhline(1, color="#333333", lw=1, ls="--", zorder=1)
+                ax.set_ylim(0, max(2.0, float(top) * 1.08))
+            else:
+                _empty(ax)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("Intensity (1 = world)")
+    fig.tight_layout(rect=(0, 0.1 if nrow == 1 else 0.07 / max(1, nrow / 2), 1, 1))
+    _legend(fig, axes)
+    _label(fig, label)
+    return fig
+
+
+def export(fig: Figure, name: str, folder: Path = FIGURES) -> list[Path]:
+    """Save a figure as PNG (web) and PDF (print) named after its label."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{name}.png", folder / f"{name}.pdf"]
+    for path in paths:
+        fig.savefig(path, metadata={"CreationDate": None} if path.suffix == ".pdf" else None)
+    return paths

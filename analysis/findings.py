@@ -1,0 +1,75 @@
+"""Pure helpers that turn indicator values into the words of the chapter's findings."""
+
+from __future__ import annotations
+
+import math
+
+QUADRANT_MEANING = {
+    "I": "comparative advantage and trade surplus",
+    "II": "trade surplus without comparative advantage",
+    "III": "trade deficit and comparative disadvantage",
+    "IV": "comparative advantage with a trade deficit",
+}
+
+
+def available(*values: float) -> bool:
+    """True when every value is a finite number."""
+    return all(v is not None and math.isfinite(v) for v in values)
+
+
+def fmt(value: float, digits: int = 2) -> str:
+    """A number as the prose prints it (minus sign, fixed digits) or 'n/a'."""
+    if not available(value):
+        return "n/a"
+    text = f"{value:.{digits}f}"
+    if float(text) == 0:
+        text = text.lstrip("-")
+    return text.replace("-", "−")
+
+
+def usd(value: float) -> str:
+    """A USD amount in billions or millions."""
+    if not available(value):
+        return "n/a"
+    if abs(value) >= 1e9:
+        return f"USD {value / 1e9:,.1f} billion"
+    return f"USD {value / 1e6:,.0f} million"
+
+
+def quadrant(rsca: float, tsi: float) -> str | None:
+    """The quadrant of an (RSCA, TSI) point; None when missing or on an axis."""
+    if not available(rsca, tsi) or rsca == 0 or tsi == 0:
+        return None
+    if tsi > 0:
+        return "I" if rsca > 0 else "II"
+    return "IV" if rsca > 0 else "III"
+
+
+def change(first: float, last: float, *, tolerance: float = 0.02) -> str:
+    """'rose', 'fell' or 'was broadly unchanged' between two values."""
+    if not available(first, last):
+        return "cannot be compared"
+    if abs(last - first) <= tolerance:
+        return "was broadly unchanged"
+    return "rose" if last > first else "fell"
+
+
+def direction(d_rsca: float, d_tsi: float, *, tolerance: float = 0.02) -> str:
+    """Where a quadrant path went: toward which corner of the chart."""
+    if not available(d_rsca, d_tsi):
+        return "not available"
+    moves = []
+    if abs(d_rsca) > tolerance:
+        moves.append("stronger comparative advantage" if d_rsca > 0 else "weaker comparative advantage")
+    if abs(d_tsi) > tolerance:
+        moves.append("a larger net-export position" if d_tsi > 0 else "a weaker net-export position")
+    return " and ".join(moves) if moves else "little net movement"
+
+
+def asymmetry(export: float, imports: float, *, tolerance: float = 0.1) -> str:
+    """Compare export and import intensity with a partner."""
+    if not available(export, imports):
+        return "cannot be compared"
+    if abs(export - imports) <= tolerance:
+        return "roughly balanced"
+    return "export-led" if export > imports else "import-led"

@@ -1,0 +1,329 @@
+"""The built-in renderer: a Quarto book into _book/ (HTML pages and one PDF) without Quarto.
+
+Reads _quarto.yml, executes each chapter (or reuses its frozen result when the chapter, the
+analysis package and the data manifest are unchanged), numbers figures and tables as
+"Figure V.n", resolves cross references, and calls pandoc (HTML, citations) and Typst (PDF).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pypandoc
+import yaml
+
+from ..paths import FIGURES, PACKAGE, ROOT
+from .execute import Executed, RenderError, execute
+from .qmd import parse
+
+TEMPLATES = Path(__file__).parent / "templates"
+REF = re.compile(r"(?<![\w@/?])@((?:fig|tbl|sec)-[A-Za-z0-9_-]*[A-Za-z0-9_])")
+SEC = re.compile(r"^(#{1,6})\s+(.+?)\s*\{[^}]*#(sec-[A-Za-z0-9_-]+)[^}]*\}\s*$", re.M)
+H1 = re.compile(r"^#\s+(.+?)\s*(\{[^}]*\})?\s*$", re.M)
+
+
+@dataclass
+class Chapter:
+    source: Path          # relative to the project root
+    appendix: bool
+    executed: Executed | None = None
+    reused: bool = False
+
+    @property
+    def stem(self) -> str:
+        return self.source.with_suffix("").as_posix().replace("/", "-")
+
+    @property
+    def html_path(self) -> Path:
+        return self.source.with_suffix(".html")
+
+    @property
+    def title(self) -> str:
+        m = H1.search(self.executed.markdown) if self.executed else None
+        return re.sub(r"\s+", " ", m.group(1)).strip() if m else self.source.stem
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    pages: list[Path]
+    pdf: Path | None
+    executed: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_config(root: Path = ROOT) -> dict:
+    """The parsed _quarto.yml; a clear error if it is missing or has no chapters."""
+    path = root / "_quarto.yml"
+    if not path.exists():
+        raise RenderError(f"{path} not found: the book needs a _quarto.yml")
+    cfg = yaml.safe_load(path.read_text()) or {}
+    if not (cfg.get("book") or {}).get("chapters"):
+        raise RenderError(f"{path}: book.chapters lists no chapter")
+    return cfg
+
+
+def _chapters(cfg: dict, root: Path) -> list[Chapter]:
+    book = cfg["book"]
+    chapters = [Chapter(Path(p), False) for p in book["chapters"]] + \
+               [Chapter(Path(p), True) for p in book.get("appendices", [])]
+    for ch in chapters:
+        if not (root / ch.source).exists():
+            raise RenderError(f"_quarto.yml lists {ch.source}, which does not exist")
+    return chapters
+
+
+def _hash_files(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for p in sorted(paths):
+        digest.update(p.as_posix().encode())
+        digest.update(p.read_bytes())
+    return digest.hexdigest()
+
+
+def freeze_key(chapter_text: str, cfg: dict, edition_dir: Path | None, package: Path = PACKAGE) -> str:
+    """What a chapter's result depends on: its source, the package, the data manifest, the options."""
+    digest = hashlib.sha256(chapter_text.encode())
+    digest.update(_hash_files([p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                               and p.suffix in (".py", ".csv", ".typ", ".html", ".css")]).encode())
+    manifest = edition_dir / "manifest.json" if edition_dir else None
+    digest.update(manifest.read_bytes() if manifest and manifest.exists() else b"no-manifest")
+    digest.update(json.dumps({"execute": cfg.get("execute"), "report": cfg.get("report")}, sort_keys=True).encode())
+    digest.update(str(edition_dir).encode())
+    return digest.hexdigest()
+
+
+def _freeze_dir(root: Path, ch: Chapter) -> Path:
+    return root / "_freeze" / ch.stem
+
+
+def _load_frozen(root: Path, ch: Chapter, key: str) -> Executed | None:
+    folder = _freeze_dir(root, ch)
+    meta_path = folder / "meta.json"
+    if not meta_path.exists():
+        return None
+    meta = json.loads(meta_path.read_text())
+    if meta.get("key") != key:
+        return None
+    images = {name: (folder / "images" / name).read_bytes() for name in meta["images"]
+              if (folder / "images" / name).exists()}
+    if len(images) != len(meta["images"]):
+        return None
+    for name in meta["figures"]:
+        frozen = folder / "figures" / name
+        if not frozen.exists():
+            return None
+        if not (FIGURES / name).exists():
+            FIGURES.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(frozen, FIGURES / name)
+    return Executed((folder / "chapter.md").read_text(), images, meta["labels"])
+
+
+def _save_frozen(root: Path, ch: Chapter, key: str, ex: Executed, figures: list[str]) -> None:
+    folder = _freeze_dir(root, ch)
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    (tmp / "images").mkdir(parents=True)
+    (tmp / "figures").mkdir()
+    (tmp / "chapter.md").write_text(ex.markdown)
+    for name, data in ex.images.items():
+        (tmp / "images" / name).write_bytes(data)
+    for name in figures:
+        shutil.copy2(FIGURES / name, tmp / "figures" / name)
+    (tmp / "meta.json").write_text(json.dumps({"key": key, "images": sorted(ex.images), "labels": ex.labels,
+                                               "figures": figures}, indent=1))
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+
+
+def _run_chapter(root: str, source: str, stem: str, defaults: dict) -> tuple[Executed, list[str]]:
+    """Execute one chapter (in a worker process) and list the exported figures named after its labels."""
+    path = Path(root) / source
+    ex = execute(parse(path.read_text(encoding="utf-8"), str(path)), path, stem, defaults, cwd=Path(root))
+    exported = sorted(p.name for label in ex.labels for p in FIGURES.glob(f"{label}.*"))
+    return ex, exported
+
+
+def number_labels(chapters: list[Chapter], prefix: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Number figures and tables through the book ('Figure V.1', ...) and collect section titles.
+
+    Returns (label -> display text, label -> chapter html path).
+    """
+    names, where = {}, {}
+    n_fig = n_tbl = 0
+    for ch in chapters:
+        for label in ch.executed.labels:
+            if label.startswith("fig-"):
+                n_fig += 1
+                names[label] = f"Figure {prefix}.{n_fig}"
+            else:
+                n_tbl += 1
+                names[label] = f"Table {prefix}.{n_tbl}"
+            where[label] = ch.html_path.as_posix()
+        for m in SEC.finditer(ch.executed.markdown):
+            names[m.group(3)] = re.sub(r"\s+", " ", m.group(2)).strip()
+            where[m.group(3)] = ch.html_path.as_posix()
+    return names, where
+
+
+def resolve(markdown: str, names: dict[str, str], href: dict[str, str], warnings: list[str], origin: str) -> str:
+    """Fill numbering placeholders and turn @fig-/@tbl-/@sec- references into links."""
+    markdown = re.sub(r"@@(?:FIG|TBL):([\w-]+)@@", lambda m: names.get(m.group(1), "??") + ":", markdown)
+
+    def link(m: re.Match) -> str:
+        label = m.group(1)
+        if label not in names:
+            warnings.append(f"{origin}: unresolved cross reference @{label}")
+            return f"?@{label}"
+        return f"[{names[label]}]({href[label]}#{label})"
+
+    return REF.sub(link, markdown)
+
+
+def _relative(target: str, page: Path) -> str:
+    return os.path.relpath(target, page.parent.as_posix() or ".") if target else ""
+
+
+def _nav(chapters: list[Chapter], current: Chapter) -> str:
+    in_appendix = False
+    out = ['<ol class="chapters">']
+    for ch in chapters:
+        if ch.appendix and not in_appendix:
+            out.append('</ol><p class="part">Appendices</p><ol class="appendices" type="A">')
+            in_appendix = True
+        cls = ' class="current"' if ch is current else ""
+        out.append(f'<li{cls}><a href="{_relative(ch.html_path.as_posix(), current.html_path)}">'
+                   f'{html.escape(ch.title)}</a></li>')
+    out.append("</ol>")
+    return "\n".join(out)
+
+
+def _pandoc(markdown: str, to: str, args: list[str], cwd: Path, warnings: list[str], origin: str) -> str:
+    """Run the pandoc binary shipped by pypandoc-binary; its warnings are kept for the build report."""
+    proc = subprocess.run([pypandoc.get_pandoc_path(), "--from=markdown", f"--to={to}", *args],
+                          input=markdown, capture_output=True, text=True, cwd=cwd)
+    if proc.returncode != 0:
+        raise RenderError(f"pandoc failed on {origin}: {proc.stderr.strip()}")
+    warnings += [f"{origin}: {line}" for line in proc.stderr.splitlines() if line.strip()]
+    return proc.stdout
+
+
+def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | None = None, jobs: int = 2,
+          pdf: bool = True, label: str = "", edition_name: str = "demo") -> BuildResult:
+    """Render the book. `label` is the edition's warning printed on every page (synthetic data)."""
+    cfg = load_config(root)
+    out = out or root / (cfg.get("project", {}).get("output-dir") or "_book")
+    chapters = _chapters(cfg, root)
+    defaults = {k: v for k, v in (cfg.get("execute") or {}).items() if k != "freeze"}
+    prefix = str((cfg.get("report") or {}).get("chapter-number", "V"))
+    result = BuildResult(out, [], None)
+
+    keys = {}
+    todo = []
+    for ch in chapters:
+        keys[ch.stem] = freeze_key((root / ch.source).read_text(encoding="utf-8"), cfg, edition_dir)
+        ch.executed = _load_frozen(root, ch, keys[ch.stem])
+        ch.reused = ch.executed is not None
+        (result.reused if ch.reused else todo).append(ch if not ch.reused else ch.stem)
+    if todo:
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
+            futures = {ch.stem: pool.submit(_run_chapter, str(root), ch.source.as_posix(), ch.stem, defaults)
+                       for ch in todo}
+            for ch in todo:
+                ex, figs = futures[ch.stem].result()
+                _save_frozen(root, ch, keys[ch.stem], ex, figs)
+                ch.executed = ex
+                result.executed.append(ch.stem)
+
+    names, where = number_labels(chapters, prefix)
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(TEMPLATES / "site.css", out / "site.css")
+    title = cfg["book"].get("title", "Report")
+    bib = root / cfg["bibliography"] if cfg.get("bibliography") else None
+    cite_args = ["--citeproc", f"--bibliography={bib}"] if bib else []
+    pdf_name = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower() + ".pdf"
+
+    for i, ch in enumerate(chapters):
+        page = ch.html_path
+        hrefs = {k: _relative(v, page) for k, v in where.items()}
+        hrefs = {k: ("" if v == page.name else v) for k, v in hrefs.items()}
+        md = resolve(ch.executed.markdown, names, hrefs, result.warnings, ch.source.as_posix())
+        md = re.sub(r"@@IMG:([^@]+)@@", lambda m: m.group(1) + ".png", md)
+        files = out / page.parent / f"{ch.stem}_files"
+        files.mkdir(parents=True, exist_ok=True)
+        for name, data in ch.executed.images.items():
+            (files / name).write_bytes(data)
+        up = "../" * len(page.parent.parts)
+        meta = {
+            "pagetitle": ch.title, "book-title": title, "root": up, "nav": _nav(chapters, ch),
+            "edition-label": label, "pdf-name": pdf_name,
+        }
+        if i > 0:
+            meta |= {"prev-href": _relative(chapters[i - 1].html_path.as_posix(), page),
+                     "prev-title": chapters[i - 1].title}
+        if i + 1 < len(chapters):
+            meta |= {"next-href": _relative(chapters[i + 1].html_path.as_posix(), page),
+                     "next-title": chapters[i + 1].title}
+        args = ["--standalone", f"--template={TEMPLATES / 'page.html'}", "--mathml", "--section-divs",
+                "--resource-path", str(root)] + cite_args
+        args += [f"--variable={k}:{v}" for k, v in meta.items()]
+        html_text = _pandoc(md, "html5", args, out / page.parent, result.warnings, ch.source.as_posix())
+        (out / page).write_text(html_text, encoding="utf-8")
+        result.pages.append(out / page)
+    if pdf:
+        result.pdf = _pdf(chapters, names, out, cfg, cite_args, label, edition_name, pdf_name, result.warnings)
+    return result
+
+
+def _pdf(chapters: list[Chapter], names: dict[str, str], out: Path, cfg: dict, cite_args: list[str], label: str,
+         edition_name: str, pdf_name: str, warnings: list[str]) -> Path:
+    import typst
+
+    parts = []
+    appendix_started = False
+    for ch in chapters:
+        if ch.appendix and not appendix_started:
+            parts.append('```{=typst}\n#counter(heading).update(0)\n#set heading(numbering: "A.1")\n```')
+            appendix_started = True
+        md = resolve(ch.executed.markdown, names, {k: "" for k in names}, warnings, ch.source.as_posix())
+        folder = ch.html_path.parent / f"{ch.stem}_files"
+        md = re.sub(r"@@IMG:[^@/]+_files/([^@]+)@@", lambda m: (folder / m.group(1)).as_posix() + ".svg", md)
+        parts.append(md)
+    if cite_args:
+        parts.append("# References {.unnumbered}\n\n::: {#refs}\n:::\n")
+    book = cfg["book"]
+    meta = {"book-title": book.get("title", ""), "book-subtitle": book.get("subtitle", ""),
+            "book-author": book.get("author", ""), "edition-label": label, "edition-name": edition_name,
+            "build-date": dt.date.today().isoformat()}
+    args = [f"--template={TEMPLATES / 'book.typ'}", "--columns=100"] + cite_args
+    args += [f"--variable={k}:{v}" for k, v in meta.items()]
+    source = _pandoc("\n\n".join(parts), "typst", args, out, warnings, "the PDF")
+    typ = out / "book.typ"
+    typ.write_text(source, encoding="utf-8")
+    pdf_path = out / pdf_name
+    try:
+        typst.compile(str(typ), output=str(pdf_path), root=str(out))
+    except Exception as exc:  # typst raises its own error type with the source location
+        raise RenderError(f"Typst could not compile {typ}: {exc}") from None
+    return pdf_path
+
+
+def quarto_available() -> bool:
+    """True when the Quarto CLI is on PATH."""
+    return shutil.which("quarto") is not None
+
+
+def build_with_quarto(root: Path = ROOT) -> None:
+    """Render with the Quarto CLI, the same sources and the same _book/ layout."""
+    subprocess.run(["quarto", "render", str(root)], check=True, cwd=root)

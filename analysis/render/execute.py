@@ -1,0 +1,154 @@
+"""Execute a parsed chapter in a Jupyter kernel and turn its outputs into markdown.
+
+Figures and tables are emitted with placeholders (`@@FIG:label@@`, `@@TBL:label@@`,
+`@@IMG:path@@`) that the book step fills once every chapter's labels are numbered.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from .qmd import Cell, Document, Markdown, fill_inline
+
+INLINE_MARK = "\x1eINLINE"
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+SETUP = """\
+%matplotlib inline
+%config InlineBackend.figure_formats = ['png', 'svg']
+%config InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', 'dpi': 170}
+"""
+DEFAULTS = {"echo": True, "output": True, "include": True, "warning": True, "eval": True}
+
+
+class RenderError(RuntimeError):
+    """A chapter failed to execute; the message names the file and line."""
+
+
+@dataclass
+class Executed:
+    """A chapter after execution: markdown with placeholders and the images it produced."""
+
+    markdown: str
+    images: dict[str, bytes] = field(default_factory=dict)   # file name -> content
+    labels: list[str] = field(default_factory=list)          # fig-/tbl- labels in order
+
+
+def _inline_code(exprs: list[str]) -> str:
+    items = ", ".join(f"str(({e}))" for e in exprs)
+    return f'print({INLINE_MARK!r} + __import__("json").dumps([{items}]))'
+
+
+def _text_block(text: str) -> str:
+    return "```\n" + text.rstrip("\n") + "\n```"
+
+
+def _outputs_to_markdown(cell: Cell, outputs: list, opts: dict, stem: str, ex: Executed) -> list[str]:
+    label = str(opts.get("label", ""))
+    parts: list[str] = []
+    n_images = 0
+    for out in outputs:
+        kind = out.get("output_type")
+        if kind == "stream":
+            if out["name"] == "stderr" and not opts["warning"]:
+                continue
+            text = out["text"]
+            parts.append(text if opts["output"] == "asis" else _text_block(text))
+        elif kind in ("display_data", "execute_result"):
+            data = out.get("data", {})
+            if "image/png" in data:
+                n_images += 1
+                name = label if label and n_images == 1 else f"{label or 'cell'}-{cell.line}-{n_images}"
+                ex.images[f"{name}.png"] = base64.b64decode(data["image/png"])
+                if "image/svg+xml" in data:
+                    svg = data["image/svg+xml"]
+                    ex.images[f"{name}.svg"] = (svg if isinstance(svg, str) else "".join(svg)).encode()
+                path = f"@@IMG:{stem}_files/{name}@@"
+                if label.startswith("fig-") and n_images == 1:
+                    cap = opts.get("fig-cap", "")
+                    parts.append(f"![@@FIG:{label}@@ {cap}]({path}){{#{label}}}")
+                    ex.labels.append(label)
+                else:
+                    parts.append(f"![]({path})")
+            elif "text/markdown" in data:
+                parts.append(data["text/markdown"])
+            elif "text/plain" in data and kind == "execute_result":
+                text = data["text/plain"]
+                parts.append(text if opts["output"] == "asis" else _text_block(text))
+        elif kind == "error":
+            raise RenderError("\n".join(ANSI.sub("", line) for line in out.get("traceback", [])))
+    if label.startswith("tbl-"):
+        cap = opts.get("tbl-cap", "")
+        body = "\n\n".join(parts)
+        parts = [f"::: {{#{label}}}\n\n{body}\n\n: @@TBL:{label}@@ {cap}\n\n:::"]
+        ex.labels.append(label)
+    return parts
+
+
+def execute(doc: Document, path: Path, stem: str, defaults: dict | None = None, cwd: Path | None = None,
+            timeout: int = 600) -> Executed:
+    """Run every cell of a chapter in one fresh kernel and assemble its markdown."""
+    base = {**DEFAULTS, **(defaults or {}), **(doc.front.get("execute") or {})}
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell(SETUP))
+    plan: list[tuple[str, int, object]] = []   # (kind, notebook cell index, block)
+    for block in doc.blocks:
+        if isinstance(block, Cell):
+            opts = {**base, **block.options}
+            if opts["eval"] is False:
+                plan.append(("skipped", -1, block))
+                continue
+            nb.cells.append(nbformat.v4.new_code_cell(block.code))
+            plan.append(("cell", len(nb.cells) - 1, block))
+        elif block.inline:
+            nb.cells.append(nbformat.v4.new_code_cell(_inline_code(block.inline)))
+            plan.append(("inline", len(nb.cells) - 1, block))
+        else:
+            plan.append(("text", -1, block))
+    sockets = tempfile.mkdtemp(prefix="kernel-")
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
+    client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(cwd or path.parent)}})
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        shutil.rmtree(sockets, ignore_errors=True)
+        index = next((i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error"
+                                                                  for o in c.get("outputs", []))), None)
+        where = next((b for k, i, b in plan if i == index), None)
+        line = where.line if isinstance(where, Cell) else "inline code"
+        raise RenderError(f"{path}:{line}: {ANSI.sub('', str(exc)).strip().splitlines()[-1]}") from None
+    shutil.rmtree(sockets, ignore_errors=True)
+    ex = Executed("")
+    pieces: list[str] = []
+    for kind, index, block in plan:
+        if kind == "text":
+            pieces.append(block.text)
+        elif kind == "inline":
+            stdout = "".join(o.get("text", "") for o in nb.cells[index].outputs if o.get("name") == "stdout")
+            values = json.loads(stdout.split(INLINE_MARK, 1)[1])
+            pieces.append(fill_inline(block.text, values))
+        elif kind == "cell":
+            opts = {**base, **block.options}
+            if not opts["include"]:
+                continue
+            if opts["echo"]:
+                pieces.append("```python\n" + block.code + "\n```")
+            if opts["output"] is not False:
+                try:
+                    pieces.extend(_outputs_to_markdown(block, nb.cells[index].outputs, opts, stem, ex))
+                except RenderError as err:
+                    raise RenderError(f"{path}:{block.line}: {err}") from None
+    ex.markdown = "\n\n".join(p.strip("\n") for p in pieces) + "\n"
+    return ex

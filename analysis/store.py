@@ -1,0 +1,144 @@
+"""The processed store of an edition: parquet tables and a manifest, written atomically.
+
+Raw inputs are only read. An edition's folder under data/processed/ holds flows.parquet,
+totals.parquet, indicators.parquet and manifest.json; every file is written to a temporary
+name and moved into place, so a failed build never leaves a half-written table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from . import indicators, synthetic
+from .paths import PACKAGE, PROCESSED, REFERENCE, ROOT
+from .schema import validate_flows, validate_totals
+
+DEMO = "demo"
+
+
+def sha256(path: Path) -> str:
+    """SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_parquet(df: pd.DataFrame, path: Path) -> None:
+    """Write a table atomically."""
+    _atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
+
+
+def write_json(obj: Any, path: Path) -> None:
+    """Write JSON atomically, keys sorted so identical content gives identical bytes."""
+    _atomic(path, lambda tmp: tmp.write_text(json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n"))
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The processed tables of one edition."""
+
+    folder: Path
+    flows: pd.DataFrame
+    totals: pd.DataFrame
+    indicators: pd.DataFrame
+    manifest: dict
+
+
+def edition_name(data: str | Path) -> str:
+    """The folder name of an edition under data/processed/."""
+    if str(data) == DEMO:
+        return DEMO
+    path = Path(data).resolve()
+    digest = hashlib.sha256(str(path).encode()).hexdigest()[:8]
+    return f"{path.name}-{digest}"
+
+
+def describe(df: pd.DataFrame) -> dict:
+    """Rows, years and reporters of a flows table, for the manifest."""
+    return {
+        "rows": int(len(df)),
+        "years": sorted(int(y) for y in df["year"].unique()),
+        "reporters": sorted(str(r) for r in df["reporter"].unique()),
+    }
+
+
+def _demo_inputs() -> list[dict]:
+    """The demo's inputs are the code that generates it and the reference tables it reads."""
+    files = [PACKAGE / "synthetic.py", PACKAGE / "indicators.py", PACKAGE / "products.py",
+             REFERENCE / "products.csv"]
+    return [{"path": str(f.relative_to(ROOT)), "format": "synthetic generator", "seed": synthetic.SEED,
+             "sha256": sha256(f)} for f in files]
+
+
+def save(folder: Path, flows: pd.DataFrame, totals: pd.DataFrame, manifest: dict) -> Stored:
+    """Validate, compute indicators and write the edition's tables and manifest."""
+    flows, totals = validate_flows(flows), validate_totals(totals)
+    table = indicators.compute(flows, totals)
+    write_parquet(flows, folder / "flows.parquet")
+    write_parquet(totals, folder / "totals.parquet")
+    write_parquet(table, folder / "indicators.parquet")
+    manifest = {**manifest, "flows": describe(flows), "totals_rows": int(len(totals))}
+    write_json(manifest, folder / "manifest.json")
+    return Stored(folder, flows, totals, table, manifest)
+
+
+def prepare(data: str | Path = DEMO, root: Path = PROCESSED) -> Path:
+    """Make sure the processed tables of an edition exist and are current; return the folder."""
+    folder = root / edition_name(data)
+    if str(data) == DEMO:
+        inputs = _demo_inputs()
+        manifest = {"edition": DEMO, "synthetic": True, "inputs": inputs}
+        if _current(folder, manifest):
+            return folder
+        flows, totals = synthetic.generate()
+        save(folder, flows, totals, manifest)
+        return folder
+    from .importers import import_paths  # the importers are only needed for real data
+
+    return import_paths([Path(data)], folder)
+
+
+def _current(folder: Path, manifest: dict) -> bool:
+    path = folder / "manifest.json"
+    if not path.exists() or not all((folder / f).exists() for f in ("flows.parquet", "totals.parquet",
+                                                                      "indicators.parquet")):
+        return False
+    old = json.loads(path.read_text())
+    return all(old.get(k) == v for k, v in manifest.items())
+
+
+def load(folder: Path) -> Stored:
+    """Read an edition's processed tables."""
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.exists():
+        raise FileNotFoundError(f"{folder} holds no processed edition (no manifest.json); run "
+                                "`python -m analysis build` or `python -m analysis import` first")
+    return Stored(
+        folder,
+        pd.read_parquet(folder / "flows.parquet"),
+        pd.read_parquet(folder / "totals.parquet"),
+        pd.read_parquet(folder / "indicators.parquet"),
+        json.loads(manifest_path.read_text()),
+    )
