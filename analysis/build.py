@@ -58,7 +58,7 @@ def export_indicators(table: pd.DataFrame, folder: Path, stamp: str = "") -> lis
 
 
 def run(data: str | Path = store.DEMO, engine: str = "auto", out: Path | None = None, jobs: int = 2,
-        pdf: bool = True) -> Build:
+        pdf: bool = True, freeze: Path | None = None) -> Build:
     """Build the report for an edition ("demo" or a folder of raw files)."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
@@ -76,7 +76,7 @@ def run(data: str | Path = store.DEMO, engine: str = "auto", out: Path | None = 
         result = None
     else:
         result = book.build(ROOT, out, edition_dir=folder, jobs=jobs, pdf=pdf, label=label,
-                            edition_name=str(stored.manifest.get("edition", "full")))
+                            edition_name=str(stored.manifest.get("edition", "full")), freeze=freeze)
     stamp = hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
     export_indicators(stored.indicators, out / "data", stamp)
     return Build(folder, result, time.perf_counter() - start)

@@ -16,7 +16,7 @@ from matplotlib.patches import FancyArrowPatch
 
 from . import style
 from .edition import NOT_AVAILABLE
-from .paths import FIGURES
+from .paths import figures_dir
 
 style.apply()
 
@@ -156,8 +156,9 @@ def it_chart(data: pd.DataFrame, *, segments: list[str], partners: list[str], ye
     return fig
 
 
-def export(fig: Figure, name: str, folder: Path = FIGURES) -> list[Path]:
+def export(fig: Figure, name: str, folder: Path | None = None) -> list[Path]:
     """Save a figure as PNG (web) and PDF (print) named after its label."""
+    folder = folder or figures_dir()
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.pdf"]
     for path in paths:

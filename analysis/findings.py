@@ -73,3 +73,14 @@ def asymmetry(export: float, imports: float, *, tolerance: float = 0.1) -> str:
     if abs(export - imports) <= tolerance:
         return "roughly balanced"
     return "export-led" if export > imports else "import-led"
+
+
+def arrows(d_rsca: float, d_tsi: float, *, tolerance: float = 0.02) -> str:
+    """The direction of travel in compact form for tables: 'RSCA ↑, TSI ↓'."""
+    if not available(d_rsca, d_tsi):
+        return "n/a"
+
+    def arrow(d: float) -> str:
+        return "→" if abs(d) <= tolerance else ("↑" if d > 0 else "↓")
+
+    return f"RSCA {arrow(d_rsca)}, TSI {arrow(d_tsi)}"

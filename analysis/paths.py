@@ -1,7 +1,8 @@
-"""Where things live in the project tree."""
+"""Where things live in the project tree (figures/ and the real sample can be moved by environment)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -9,7 +10,13 @@ PACKAGE = ROOT / "analysis"
 DATA = ROOT / "data"
 REFERENCE = DATA / "reference"
 PROCESSED = DATA / "processed"
-FIGURES = ROOT / "figures"
+
+
+def figures_dir() -> Path:
+    """Where exported figures go: $TRADE_REPORT_FIGURES or figures/ (read at call time)."""
+    return Path(os.environ.get("TRADE_REPORT_FIGURES") or ROOT / "figures")
+
+
 CHAPTERS = ROOT / "chapters"
 BOOK = ROOT / "_book"
-SHARED_SAMPLE = ROOT.parent / "shared" / "data" / "real-sample"
+SHARED_SAMPLE = Path(os.environ.get("TRADE_REPORT_SAMPLE") or ROOT.parent / "shared" / "data" / "real-sample")

@@ -18,7 +18,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from . import indicators, synthetic
-from .paths import PACKAGE, PROCESSED, REFERENCE, ROOT
+from .paths import PACKAGE, PROCESSED, REFERENCE, ROOT, SHARED_SAMPLE
 from .schema import validate_flows, validate_totals
 
 DEMO = "demo"
@@ -71,6 +71,8 @@ def edition_name(data: str | Path) -> str:
     if str(data) == DEMO:
         return DEMO
     path = Path(data).resolve()
+    if path == SHARED_SAMPLE.resolve():
+        return "sample"
     digest = hashlib.sha256(str(path).encode()).hexdigest()[:8]
     return f"{path.name}-{digest}"
 
@@ -92,12 +94,15 @@ def _demo_inputs() -> list[dict]:
              "sha256": sha256(f)} for f in files]
 
 
-def save(folder: Path, flows: pd.DataFrame, totals: pd.DataFrame, manifest: dict) -> Stored:
-    """Validate, compute indicators and write the edition's tables and manifest."""
+def save(folder: Path, flows: pd.DataFrame, totals: pd.DataFrame, manifest: dict,
+         re_flows: pd.DataFrame | None = None) -> Stored:
+    """Validate, compute indicators and write the edition's tables and manifest (written last)."""
     flows, totals = validate_flows(flows), validate_totals(totals)
     table = indicators.compute(flows, totals)
     write_parquet(flows, folder / "flows.parquet")
     write_parquet(totals, folder / "totals.parquet")
+    if re_flows is not None and len(re_flows):
+        write_parquet(re_flows.astype({"year": "int16", "value_usd": "float64"}), folder / "re_flows.parquet")
     write_parquet(table, folder / "indicators.parquet")
     manifest = {**manifest, "flows": describe(flows), "totals_rows": int(len(totals))}
     write_json(manifest, folder / "manifest.json")
@@ -110,17 +115,20 @@ def prepare(data: str | Path = DEMO, root: Path = PROCESSED) -> Path:
     if str(data) == DEMO:
         inputs = _demo_inputs()
         manifest = {"edition": DEMO, "synthetic": True, "inputs": inputs}
-        if _current(folder, manifest):
+        if is_current(folder, manifest):
             return folder
         flows, totals = synthetic.generate()
         save(folder, flows, totals, manifest)
         return folder
     from .importers import import_paths  # the importers are only needed for real data
 
-    return import_paths([Path(data)], folder)
+    path = Path(data)
+    edition = "sample" if path.resolve() == SHARED_SAMPLE.resolve() else "full"
+    return import_paths([path], folder, edition=edition)
 
 
-def _current(folder: Path, manifest: dict) -> bool:
+def is_current(folder: Path, manifest: dict) -> bool:
+    """True when the folder holds complete tables whose manifest agrees with `manifest`."""
     path = folder / "manifest.json"
     if not path.exists() or not all((folder / f).exists() for f in ("flows.parquet", "totals.parquet",
                                                                       "indicators.parquet")):

@@ -133,8 +133,8 @@ def _world_rows(X, M, names, reporters, codes, years) -> pd.DataFrame:
 def _memory_lines(flows: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Split 854232 into the national memory lines, from the year those lines are valid.
 
-    Each exporter has its own product mix (DRAM, SRAM, flash, MCP), tilted by each buyer's
-    taste and drifting over time; both reports of a shipment use the same split, so mirror
+    Each exporter has its own product mix (DRAM, SRAM, flash, MCP), tilted by each trading
+    pair's taste and drifting over time; both reports of a shipment use the same split, so mirror
     consistency holds.
     """
     products = load_products()
@@ -146,14 +146,14 @@ def _memory_lines(flows: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
     mix = rng.dirichlet([6, 1, 4, 2], len(economies))
     mix_of = dict(zip(economies, mix))
     importer = np.where(memory["flow"] == "X", memory["partner"], memory["reporter"])
-    buyers = sorted(set(importer))
-    taste_of = dict(zip(buyers, rng.lognormal(0, 0.5, (len(buyers), len(lines)))))
+    pairs = sorted(set(zip(exporter, importer)))
+    taste_of = dict(zip(pairs, rng.lognormal(0, 0.5, (len(pairs), len(lines)))))
     out = []
     for j, code in enumerate(lines["code"]):
         part = memory.copy()
         part["code"] = code
         part["code_system"] = MEMORY_LINES
-        weight = np.array([mix_of[e][j] * taste_of[i][j] for e, i in zip(exporter, importer)])
+        weight = np.array([mix_of[e][j] * taste_of[(e, i)][j] for e, i in zip(exporter, importer)])
         tilt = 1 + 0.03 * (part["year"].to_numpy() - first_year) * (j - 1.5) / 1.5
         part["value_usd"] = part["value_usd"].to_numpy() * weight * tilt
         out.append(part)

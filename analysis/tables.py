@@ -17,7 +17,9 @@ def pipe_table(df: pd.DataFrame) -> str:
         return str(v).replace("|", "\\|").replace("\n", " ")
 
     head = "| " + " | ".join(cell(c) for c in df.columns) + " |"
-    rule = "|" + "|".join("---" for _ in df.columns) + "|"
+    # Dashes in proportion to each column's longest entry set pandoc's relative widths.
+    longest = [max([len(cell(c))] + [len(cell(v)) for v in df[c]]) for c in df.columns]
+    rule = "|" + "|".join(":" + "-" * max(3, min(60, n)) for n in longest) + "|"
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
     return "\n".join([head, rule, *rows])
 
@@ -29,7 +31,7 @@ def synthesis() -> pd.DataFrame:
     first, last = years[0], years[-1]
     recent0 = ed.years[-cfg.recent_years:][0]
     rows = []
-    for sector, title in products.SECTORS.items():
+    for sector in products.SECTORS:
         for econ in cfg.focus:
             r0, t0 = (ed.value(i, sector, econ, WORLD, first, "standard") for i in ("RSCA", "TSI"))
             r1, t1 = (ed.value(i, sector, econ, WORLD, last, "standard") for i in ("RSCA", "TSI"))
@@ -47,11 +49,10 @@ def synthesis() -> pd.DataFrame:
                           if findings.available(e1, i1) else f"{style.name(o)}: n/a")
             q1 = findings.quadrant(r1, t1)
             rows.append({
-                "Sector": title.capitalize(),
+                "Sector": sector.capitalize(),
                 "Economy": style.name(econ),
                 f"Quadrant {last}": q1 or "n/a",
-                f"Movement since {first}": findings.direction(r1 - r0, t1 - t0)
-                if findings.available(r0, r1, t0, t1) else edition.NOT_AVAILABLE,
+                f"Since {first}": findings.arrows(r1 - r0, t1 - t0),
                 f"GL {recent0}→{last}": "; ".join(gl),
                 f"IT export/import {last}": "; ".join(it),
             })

@@ -22,7 +22,7 @@ from pathlib import Path
 import pypandoc
 import yaml
 
-from ..paths import FIGURES, PACKAGE, ROOT
+from ..paths import PACKAGE, ROOT, figures_dir
 from .execute import Executed, RenderError, execute
 from .qmd import parse
 
@@ -104,12 +104,12 @@ def freeze_key(chapter_text: str, cfg: dict, edition_dir: Path | None, package: 
     return digest.hexdigest()
 
 
-def _freeze_dir(root: Path, ch: Chapter) -> Path:
-    return root / "_freeze" / ch.stem
+def _freeze_dir(freeze: Path, ch: Chapter) -> Path:
+    return freeze / ch.stem
 
 
-def _load_frozen(root: Path, ch: Chapter, key: str) -> Executed | None:
-    folder = _freeze_dir(root, ch)
+def _load_frozen(freeze: Path, ch: Chapter, key: str) -> Executed | None:
+    folder = _freeze_dir(freeze, ch)
     meta_path = folder / "meta.json"
     if not meta_path.exists():
         return None
@@ -120,18 +120,19 @@ def _load_frozen(root: Path, ch: Chapter, key: str) -> Executed | None:
               if (folder / "images" / name).exists()}
     if len(images) != len(meta["images"]):
         return None
+    exported = figures_dir()
     for name in meta["figures"]:
         frozen = folder / "figures" / name
         if not frozen.exists():
             return None
-        if not (FIGURES / name).exists():
-            FIGURES.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(frozen, FIGURES / name)
+        if not (exported / name).exists():
+            exported.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(frozen, exported / name)
     return Executed((folder / "chapter.md").read_text(), images, meta["labels"])
 
 
-def _save_frozen(root: Path, ch: Chapter, key: str, ex: Executed, figures: list[str]) -> None:
-    folder = _freeze_dir(root, ch)
+def _save_frozen(freeze: Path, ch: Chapter, key: str, ex: Executed, figures: list[str]) -> None:
+    folder = _freeze_dir(freeze, ch)
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "images").mkdir(parents=True)
@@ -140,7 +141,7 @@ def _save_frozen(root: Path, ch: Chapter, key: str, ex: Executed, figures: list[
     for name, data in ex.images.items():
         (tmp / "images" / name).write_bytes(data)
     for name in figures:
-        shutil.copy2(FIGURES / name, tmp / "figures" / name)
+        shutil.copy2(figures_dir() / name, tmp / "figures" / name)
     (tmp / "meta.json").write_text(json.dumps({"key": key, "images": sorted(ex.images), "labels": ex.labels,
                                                "figures": figures}, indent=1))
     shutil.rmtree(folder, ignore_errors=True)
@@ -151,7 +152,7 @@ def _run_chapter(root: str, source: str, stem: str, defaults: dict) -> tuple[Exe
     """Execute one chapter (in a worker process) and list the exported figures named after its labels."""
     path = Path(root) / source
     ex = execute(parse(path.read_text(encoding="utf-8"), str(path)), path, stem, defaults, cwd=Path(root))
-    exported = sorted(p.name for label in ex.labels for p in FIGURES.glob(f"{label}.*"))
+    exported = sorted(p.name for label in ex.labels for p in figures_dir().glob(f"{label}.*"))
     return ex, exported
 
 
@@ -220,9 +221,13 @@ def _pandoc(markdown: str, to: str, args: list[str], cwd: Path, warnings: list[s
 
 
 def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | None = None, jobs: int = 2,
-          pdf: bool = True, label: str = "", edition_name: str = "demo") -> BuildResult:
-    """Render the book. `label` is the edition's warning printed on every page (synthetic data)."""
+          pdf: bool = True, label: str = "", edition_name: str = "demo", freeze: Path | None = None) -> BuildResult:
+    """Render the book. `label` is the edition's warning printed on every page (synthetic data).
+
+    Executed chapters are kept in `freeze` (default _freeze/ beside _quarto.yml).
+    """
     cfg = load_config(root)
+    freeze = freeze or root / "_freeze"
     out = out or root / (cfg.get("project", {}).get("output-dir") or "_book")
     chapters = _chapters(cfg, root)
     defaults = {k: v for k, v in (cfg.get("execute") or {}).items() if k != "freeze"}
@@ -233,7 +238,7 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
     todo = []
     for ch in chapters:
         keys[ch.stem] = freeze_key((root / ch.source).read_text(encoding="utf-8"), cfg, edition_dir)
-        ch.executed = _load_frozen(root, ch, keys[ch.stem])
+        ch.executed = _load_frozen(freeze, ch, keys[ch.stem])
         ch.reused = ch.executed is not None
         (result.reused if ch.reused else todo).append(ch if not ch.reused else ch.stem)
     if todo:
@@ -242,7 +247,7 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
                        for ch in todo}
             for ch in todo:
                 ex, figs = futures[ch.stem].result()
-                _save_frozen(root, ch, keys[ch.stem], ex, figs)
+                _save_frozen(freeze, ch, keys[ch.stem], ex, figs)
                 ch.executed = ex
                 result.executed.append(ch.stem)
 

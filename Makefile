@@ -1,0 +1,29 @@
+# Two entry points: `make report` and `make test`. Both set up .venv from pyproject.toml first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= demo
+ENGINE ?= auto
+
+.PHONY: report test setup bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,comtrade]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/python -m analysis build --data "$(DATA)" --engine $(ENGINE)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_indicators.py
+
+clean:
+	rm -rf _book _freeze data/processed/*/ figures/*.png figures/*.pdf

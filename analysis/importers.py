@@ -1,0 +1,455 @@
+"""Importers: real trade files in the formats users download, into the canonical tables.
+
+A file's format is recognised from its header. Each reader returns canonical flows (and
+totals of all goods where the file has them); a file that does not fit raises
+`DataImportError` naming the file, the line and the problem, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from . import countries, store
+from .products import HS6, revision_for_year
+from .schema import FLOW_COLUMNS, TOTAL_COLUMNS, WORLD
+
+COMTRADE, TAIWAN, BACI, KOREA = "comtrade", "taiwan-customs", "baci", "korea-customs"
+CLASSIFICATIONS = {"H0": "H0", "H1": "H1", "H2": "H2", "H3": "H3", "H4": "H4", "H5": "H5", "H6": "H6",
+                   "HS92": "H0", "HS96": "H1", "HS02": "H2", "HS07": "H3", "HS12": "H4", "HS17": "H5", "HS22": "H6"}
+
+
+class DataImportError(ValueError):
+    """A raw file that does not fit its format: the message names file, line and problem."""
+
+
+@dataclass
+class Imported:
+    """What one raw file gave: canonical flows and totals, re-export/re-import rows kept apart."""
+
+    path: Path
+    format: str
+    flows: pd.DataFrame
+    totals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TOTAL_COLUMNS))
+    re_flows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FLOW_COLUMNS))
+    notes: list[str] = field(default_factory=list)
+
+
+# --- reading text ------------------------------------------------------------------------------
+
+def read_text(path: Path) -> str:
+    """Decode a file: UTF-8 (with or without BOM), else Latin-1; line ends normalised."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_csv(path: Path, text: str | None = None) -> pd.DataFrame:
+    """All cells as strings; trailing commas (an empty last field) are tolerated."""
+    text = read_text(path) if text is None else text
+    try:
+        with warnings.catch_warnings():  # rows ending in a trailing comma are expected (Comtrade+)
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
+    except pd.errors.ParserError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = match.group(1) if match else "?"
+        raise DataImportError(f"{path}: line {line}: {exc}") from None
+    if df.empty:
+        raise DataImportError(f"{path}: no data rows")
+    df.columns = [c.strip() for c in df.columns]
+    return df
+
+
+def _require(df: pd.DataFrame, path: Path, columns: Iterable[str]) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataImportError(f"{path}: line 1: missing column(s) {', '.join(missing)}")
+
+
+def _numbers(series: pd.Series, path: Path, column: str) -> np.ndarray:
+    values = pd.to_numeric(series.str.strip().str.replace(",", "", regex=False), errors="coerce")
+    bad = values.isna() & (series.str.strip() != "")
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataImportError(f"{path}: line {row + 2}: {column} is not a number: {series.iloc[row]!r}")
+    empty = series.str.strip() == ""
+    if empty.any():
+        row = int(np.flatnonzero(empty.to_numpy())[0])
+        raise DataImportError(f"{path}: line {row + 2}: {column} is empty (truncated file?)")
+    return values.to_numpy(dtype=float)
+
+
+def _years(series: pd.Series, path: Path, column: str) -> np.ndarray:
+    years = _numbers(series, path, column)
+    bad = (years < 1950) | (years > 2100) | (years != np.round(years))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise DataImportError(f"{path}: line {row + 2}: {column} is not a year: {series.iloc[row]!r}")
+    return years.astype(int)
+
+
+def _frame(path: Path, source: str, **cols) -> pd.DataFrame:
+    df = pd.DataFrame(cols)
+    df["source"] = source
+    if "mirror" not in df:
+        df["mirror"] = False
+    return df[FLOW_COLUMNS]
+
+
+def _check_duplicates(df: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Drop exact duplicates; refuse two different values for the same flow."""
+    key = ["year", "reporter", "partner", "flow", "code", "code_system"]
+    df = df.drop_duplicates(subset=key + ["value_usd"])
+    dup = df.duplicated(subset=key, keep=False)
+    if dup.any():
+        first = df[dup].iloc[0]
+        raise DataImportError(f"{path}: conflicting duplicate rows for {first['reporter']}→{first['partner']} "
+                              f"{first['flow']} {first['code']} {first['year']}: different values")
+    return df
+
+
+def _iso_codes(codes: pd.Series, isos: pd.Series | None = None) -> np.ndarray:
+    """ISO3 of Comtrade codes (490 -> TWN, 842 -> USA, 0 -> WLD); codes outside the reference keep
+    the file's own ISO code, or `M49:<code>`, so distinct economies never merge."""
+    fallback = isos.str.strip() if isos is not None else "M49:" + codes.str.strip()
+    pairs = pd.DataFrame({"code": codes, "iso": fallback}).drop_duplicates()
+    mapping = {(r.code, r.iso): countries.iso3_from_code(r.code) or r.iso or f"M49:{r.code}"
+               for r in pairs.itertuples()}
+    return np.array([mapping[k] for k in zip(codes, fallback)], dtype=object)
+
+
+# --- formats -----------------------------------------------------------------------------------
+
+def _comtrade_plus(df: pd.DataFrame, path: Path) -> Imported:
+    """UN Comtrade+ API rows (CSV export or JSON), one row per flow."""
+    _require(df, path, ["refYear", "reporterCode", "flowCode", "partnerCode", "cmdCode", "primaryValue"])
+    keep = np.ones(len(df), bool)
+    for col, ok in (("partner2Code", {"0", ""}), ("customsCode", {"C00", ""}), ("motCode", {"0", ""})):
+        if col in df:
+            keep &= df[col].str.strip().isin(ok).to_numpy()
+    df = df[keep].reset_index(drop=True)
+    years = _years(df["refYear"], path, "refYear")
+    values = _numbers(df["primaryValue"], path, "primaryValue")
+    rev = df["classificationCode"].map(lambda c: CLASSIFICATIONS.get(c.strip(), c.strip())) \
+        if "classificationCode" in df else pd.Series([revision_for_year(y) for y in years])
+    flows = _frame(path, COMTRADE, year=years, reporter=_iso_codes(df["reporterCode"], df.get("reporterISO")),
+                   partner=_iso_codes(df["partnerCode"], df.get("partnerISO")), flow=df["flowCode"].str.strip(),
+                   code=df["cmdCode"].str.strip(), code_system="HS", hs_revision=rev.to_numpy(), value_usd=values)
+    flows["code_system"] = np.where(flows["code"].str.len() == 6, HS6, "HS" + flows["code"].str.len().astype(str))
+    return _split(flows, path, "UN Comtrade+ API")
+
+
+def _split(flows: pd.DataFrame, path: Path, fmt: str) -> Imported:
+    """Separate totals of all goods and re-export/re-import rows from X and M flows."""
+    is_total = flows["code"].str.upper().isin(["TOTAL", "AG0"])
+    totals = flows[is_total & (flows["partner"] == WORLD) & flows["flow"].isin(["X", "M"])]
+    totals = totals[["year", "reporter", "flow", "value_usd", "source"]]
+    rest = flows[~is_total]
+    re_rows = rest[rest["flow"].isin(["RX", "RM"])]
+    unknown = set(rest["flow"]) - {"X", "M", "RX", "RM"}
+    if unknown:
+        raise DataImportError(f"{path}: unknown flow code(s) {sorted(unknown)}")
+    main = _check_duplicates(rest[rest["flow"].isin(["X", "M"])], path)
+    return Imported(path, fmt, main.reset_index(drop=True), totals.reset_index(drop=True),
+                    re_rows.reset_index(drop=True))
+
+
+def _comtrade_legacy(df: pd.DataFrame, path: Path) -> Imported:
+    """Legacy Comtrade bulk download (35 columns, `Trade Value (US$)`)."""
+    _require(df, path, ["Year", "Trade Flow", "Reporter Code", "Partner Code", "Commodity Code", "Trade Value (US$)"])
+    flow_map = {"Export": "X", "Import": "M", "Re-Export": "RX", "Re-Import": "RM"}
+    flows_raw = df["Trade Flow"].str.strip()
+    unknown = set(flows_raw) - set(flow_map)
+    if unknown:
+        raise DataImportError(f"{path}: unknown Trade Flow value(s) {sorted(unknown)}")
+    years = _years(df["Year"], path, "Year")
+    rev = df["Classification"].map(lambda c: CLASSIFICATIONS.get(c.strip(), c.strip())) \
+        if "Classification" in df else pd.Series([revision_for_year(y) for y in years])
+    code = df["Commodity Code"].str.strip()
+    flows = _frame(path, COMTRADE, year=years, reporter=_iso_codes(df["Reporter Code"], df.get("Reporter ISO")),
+                   partner=_iso_codes(df["Partner Code"], df.get("Partner ISO")), flow=flows_raw.map(flow_map),
+                   code=code, code_system=np.where(code.str.len() == 6, HS6, "HS"), hs_revision=rev.to_numpy(),
+                   value_usd=_numbers(df["Trade Value (US$)"], path, "Trade Value (US$)"))
+    return _split(flows, path, "UN Comtrade legacy bulk CSV")
+
+
+def _comtrade_tidy(df: pd.DataFrame, path: Path) -> Imported:
+    """Tidy exports table pulled with comtradr (reporter/partner as ISO3, exports only)."""
+    _require(df, path, ["hs_code", "year", "reporter_code", "partner_code", "trade_value_usd"])
+    years = _years(df["year"], path, "year")
+    names = {c: countries.iso3_from_name(c) or countries.UNKNOWN for c in
+             set(df["reporter_code"]) | set(df["partner_code"])}
+    flows = _frame(path, COMTRADE, year=years, reporter=df["reporter_code"].map(names).to_numpy(),
+                   partner=df["partner_code"].map(names).to_numpy(), flow="X", code=df["hs_code"].str.strip(),
+                   code_system=HS6, hs_revision=[revision_for_year(y) for y in years],
+                   value_usd=_numbers(df["trade_value_usd"], path, "trade_value_usd"))
+    out = Imported(path, "UN Comtrade tidy exports (comtradr)", _check_duplicates(flows, path).reset_index(drop=True))
+    out.notes.append("exports only: imports come from mirror flows; the HS revision is not in the file and is "
+                     "taken as the one in force in each year; world totals are the sums over the file's partners")
+    out.flows["closed_panel"] = True
+    return out
+
+
+def _taiwan_ccc(df: pd.DataFrame, path: Path) -> Imported:
+    """Taiwan customs exports by destination, CCC 11-digit lines, destinations in Chinese."""
+    _require(df, path, ["Year", "Country", "HS Code", "Export Value (USD)"])
+    years = _years(df["Year"], path, "Year")
+    code = df["HS Code"].str.strip()
+    bad = ~code.str.fullmatch(r"\d{11}")
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataImportError(f"{path}: line {row + 2}: HS Code is not an 11-digit CCC line: {code.iloc[row]!r}")
+    partner = df["Country"].map(lambda n: countries.iso3_from_name(n) or countries.UNKNOWN).to_numpy()
+    lines = _frame(path, TAIWAN, year=years, reporter="TWN", partner=partner, flow="X", code=code.to_numpy(),
+                   code_system="CCC", hs_revision=[revision_for_year(y) for y in years],
+                   value_usd=_numbers(df["Export Value (USD)"], path, "Export Value (USD)"))
+    lines = lines.groupby([c for c in FLOW_COLUMNS if c != "value_usd"], as_index=False)["value_usd"].sum()
+    hs6 = lines.assign(code=lines["code"].str[:6], code_system=HS6)
+    flows = _with_world(pd.concat([lines, hs6], ignore_index=True))
+    out = Imported(path, "Taiwan customs CCC lines by destination", flows[FLOW_COLUMNS])
+    out.notes.append("Taiwan's exports to the world are the sums over all destinations")
+    return out
+
+
+def _taiwan_portal(df: pd.DataFrame, path: Path) -> Imported:
+    """Taiwan customs portal export: HS6 by partner, values in thousand USD."""
+    _require(df, path, ["Imports/Exports", "Time", "Commodity Code", "Country(Area)", "Value(USD$ 1000)"])
+    years = _years(df["Time"], path, "Time")
+    flow = df["Imports/Exports"].str.strip().map({"Imports": "M", "Exports": "X"})
+    if flow.isna().any():
+        row = int(np.flatnonzero(flow.isna().to_numpy())[0])
+        raise DataImportError(f"{path}: line {row + 2}: Imports/Exports must be Imports or Exports")
+    partner = df["Country(Area)"].map(lambda n: countries.iso3_from_name(n) or countries.UNKNOWN).to_numpy()
+    flows = _frame(path, TAIWAN, year=years, reporter="TWN", partner=partner, flow=flow.to_numpy(),
+                   code=df["Commodity Code"].str.strip().to_numpy(), code_system=HS6,
+                   hs_revision=[revision_for_year(y) for y in years],
+                   value_usd=_numbers(df["Value(USD$ 1000)"], path, "Value(USD$ 1000)") * 1000)
+    flows = flows[flows["partner"] != "TWN"]   # re-imports of own goods are not trade with a partner
+    flows = flows.groupby([c for c in FLOW_COLUMNS if c != "value_usd"], as_index=False)["value_usd"].sum()
+    out = Imported(path, "Taiwan customs portal (thousand USD)", _with_world(flows)[FLOW_COLUMNS])
+    out.notes.append("values converted from thousand USD; Taiwan's trade with the world is the sum over partners")
+    return out
+
+
+def _with_world(flows: pd.DataFrame) -> pd.DataFrame:
+    keys = ["year", "reporter", "flow", "code", "code_system", "hs_revision", "source", "mirror"]
+    world = flows.groupby(keys, as_index=False)["value_usd"].sum().assign(partner=WORLD)
+    return pd.concat([flows, world[FLOW_COLUMNS]], ignore_index=True)
+
+
+def _baci(df: pd.DataFrame, path: Path) -> Imported:
+    """CEPII BACI: t, i, j, k, v (thousand USD), q; country codes from the file beside it."""
+    _require(df, path, ["t", "i", "j", "k", "v"])
+    codes_files = sorted(path.parent.glob("country_codes*.csv"))
+    if not codes_files:
+        raise DataImportError(f"{path}: BACI needs its country_codes_*.csv beside it in {path.parent}")
+    ccodes = read_csv(codes_files[0])
+    _require(ccodes, codes_files[0], ["country_code", "country_iso3"])
+    iso = dict(zip(ccodes["country_code"].str.strip(), ccodes["country_iso3"].str.strip()))
+    years = _years(df["t"], path, "t")
+    exporter = df["i"].str.strip().map(iso)
+    importer = df["j"].str.strip().map(iso)
+    missing = exporter.isna() | importer.isna()
+    if missing.any():
+        row = int(np.flatnonzero(missing.to_numpy())[0])
+        raise DataImportError(f"{path}: line {row + 2}: country code not in {codes_files[0].name}")
+    rev = next((v for k, v in CLASSIFICATIONS.items() if f"_{k}_" in path.name.upper()), None)
+    revs = [rev or revision_for_year(y) for y in years]
+    values = _numbers(df["v"], path, "v") * 1000
+    code = df["k"].str.strip().str.zfill(6).to_numpy()
+    x = _frame(path, BACI, year=years, reporter=exporter.to_numpy(), partner=importer.to_numpy(), flow="X",
+               code=code, code_system=HS6, hs_revision=revs, value_usd=values)
+    m = _frame(path, BACI, year=years, reporter=importer.to_numpy(), partner=exporter.to_numpy(), flow="M",
+               code=code, code_system=HS6, hs_revision=revs, value_usd=values, mirror=True)
+    out = Imported(path, "CEPII BACI", _with_world(_check_duplicates(pd.concat([x, m], ignore_index=True), path)))
+    out.notes.append("BACI reconciles both reports into one FOB value; import rows are that value, flagged mirror")
+    return out
+
+
+KOREA_COLUMNS = {"year": ["year", "년도", "기간"], "hsk": ["hsk", "hsk_code", "품목코드", "HS코드"],
+                 "country": ["country", "국가"], "export_usd": ["export_usd", "수출금액", "수출 금액"],
+                 "import_usd": ["import_usd", "수입금액", "수입 금액"]}
+
+
+def _korea(df: pd.DataFrame, path: Path) -> Imported:
+    """Korea Customs Service extract: HSK 10-digit lines by country, exports and imports in USD."""
+    rename = {}
+    for canon, names in KOREA_COLUMNS.items():
+        found = next((c for c in df.columns if c in names), None)
+        if found is None:
+            raise DataImportError(f"{path}: line 1: missing column {canon} (one of {', '.join(names)})")
+        rename[found] = canon
+    df = df.rename(columns=rename)
+    years = _years(df["year"], path, "year")
+    code = df["hsk"].str.replace(r"[.\-\s]", "", regex=True)
+    bad = ~code.str.fullmatch(r"\d{10}")
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataImportError(f"{path}: line {row + 2}: HSK code is not 10 digits: {df['hsk'].iloc[row]!r}")
+    partner = df["country"].map(lambda n: countries.iso3_from_name(n) or countries.UNKNOWN).to_numpy()
+    revs = [revision_for_year(y) for y in years]
+    parts = [_frame(path, KOREA, year=years, reporter="KOR", partner=partner, flow=flow, code=code.to_numpy(),
+                    code_system="HSK", hs_revision=revs, value_usd=_numbers(df[col], path, col))
+             for flow, col in (("X", "export_usd"), ("M", "import_usd"))]
+    lines = pd.concat(parts, ignore_index=True)
+    lines = lines.groupby([c for c in FLOW_COLUMNS if c != "value_usd"], as_index=False)["value_usd"].sum()
+    hs6 = lines.assign(code=lines["code"].str[:6], code_system=HS6)
+    hs6 = hs6.groupby([c for c in FLOW_COLUMNS if c != "value_usd"], as_index=False)["value_usd"].sum()
+    flows = pd.concat([lines, hs6], ignore_index=True)
+    if not (flows["partner"] == WORLD).any():
+        flows = _with_world(flows)
+    return Imported(path, "Korea Customs Service HSK extract", flows[FLOW_COLUMNS])
+
+
+def _totals_csv(df: pd.DataFrame, path: Path) -> Imported:
+    """A canonical totals-of-all-goods table (year, reporter, flow, value_usd)."""
+    _require(df, path, ["year", "reporter", "flow", "value_usd"])
+    totals = pd.DataFrame({"year": _years(df["year"], path, "year"), "reporter": df["reporter"].str.strip(),
+                           "flow": df["flow"].str.strip(), "value_usd": _numbers(df["value_usd"], path, "value_usd"),
+                           "source": df["source"] if "source" in df else "user"})
+    return Imported(path, "totals of all goods", pd.DataFrame(columns=FLOW_COLUMNS), totals)
+
+
+FORMATS: list[tuple[str, Callable[[set[str]], bool], Callable[[pd.DataFrame, Path], Imported]]] = [
+    ("comtrade-plus", lambda h: {"primaryValue", "reporterCode", "cmdCode"} <= h, _comtrade_plus),
+    ("comtrade-legacy", lambda h: "Trade Value (US$)" in h, _comtrade_legacy),
+    ("comtrade-tidy", lambda h: {"hs_code", "trade_value_usd", "reporter_code"} <= h, _comtrade_tidy),
+    ("taiwan-ccc", lambda h: "Export Value (USD)" in h and "HS Code" in h, _taiwan_ccc),
+    ("taiwan-portal", lambda h: "Value(USD$ 1000)" in h, _taiwan_portal),
+    ("baci", lambda h: {"t", "i", "j", "k", "v"} <= h, _baci),
+    ("korea-customs", lambda h: bool(h & set(KOREA_COLUMNS["hsk"])), _korea),
+    ("totals", lambda h: {"year", "reporter", "flow", "value_usd"} <= h and "partner" not in h, _totals_csv),
+]
+
+
+def detect(path: Path, header: Iterable[str]) -> str:
+    """The format name a header belongs to."""
+    cols = {c.strip() for c in header}
+    for name, test, _reader in FORMATS:
+        if test(cols):
+            return name
+    raise DataImportError(f"{path}: line 1: header not recognised as any supported format "
+                          f"(Comtrade+, Comtrade bulk, comtradr, BACI, Taiwan or Korea customs, totals)")
+
+
+def read(path: Path) -> Imported:
+    """Read one raw file (CSV, or Comtrade+ JSON) in whatever supported format it is."""
+    path = Path(path)
+    if not path.exists():
+        raise DataImportError(f"{path}: no such file")
+    if path.suffix.lower() == ".json":
+        try:
+            payload = json.loads(read_text(path))
+        except json.JSONDecodeError as exc:
+            raise DataImportError(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
+        records = payload.get("data", payload) if isinstance(payload, dict) else payload
+        df = pd.DataFrame(records).astype(str).replace({"None": "", "nan": ""})
+        if df.empty:
+            raise DataImportError(f"{path}: no data records")
+        return _comtrade_plus(df, path)
+    df = read_csv(path)
+    name = detect(path, df.columns)
+    reader = next(r for n, _t, r in FORMATS if n == name)
+    return reader(df, path)
+
+
+def raw_files(paths: Iterable[Path]) -> list[Path]:
+    """Files named, and the data files inside folders named (README and checksums skipped)."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.suffix.lower() in (".csv", ".json")
+                          and not f.name.startswith("country_codes") and not f.name.startswith("product_codes"))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise DataImportError(f"{p}: no such file or folder")
+    if not out:
+        raise DataImportError("no data files (.csv or .json) found in " + ", ".join(str(p) for p in paths))
+    return out
+
+
+def mirror_fill(flows: pd.DataFrame) -> pd.DataFrame:
+    """Fill missing bilateral flows from the partner's report, flagged `mirror`.
+
+    Imports of c from d = exports of d to c, and the other way round. A reported flow always wins.
+    """
+    bil = flows[(flows["partner"] != WORLD) & (flows["reporter"] != WORLD)]
+    mirror = bil.rename(columns={"reporter": "partner", "partner": "reporter"})
+    mirror = mirror.assign(flow=mirror["flow"].map({"X": "M", "M": "X"}), mirror=True)[FLOW_COLUMNS]
+    key = ["year", "reporter", "partner", "flow", "code"]
+    have = pd.MultiIndex.from_frame(bil[key])
+    new = mirror[~pd.MultiIndex.from_frame(mirror[key]).isin(have)]
+    return pd.concat([flows, new], ignore_index=True)
+
+
+def closed_panel_world(flows: pd.DataFrame) -> pd.DataFrame:
+    """World rows as sums over partners, where a file is a closed panel and no World row exists."""
+    closed = flows[flows["closed_panel"].fillna(False).astype(bool)] if "closed_panel" in flows else flows.iloc[:0]
+    if closed.empty:
+        return flows
+    pairs = closed[["year", "reporter"]].drop_duplicates()
+    bil = flows[(flows["partner"] != WORLD)].merge(pairs, on=["year", "reporter"])
+    keys = ["year", "reporter", "flow", "code", "code_system", "hs_revision", "source"]
+    world = bil.groupby(keys, as_index=False).agg(value_usd=("value_usd", "sum"), mirror=("mirror", "max"))
+    world["partner"] = WORLD
+    key = ["year", "reporter", "flow", "code"]
+    existing = pd.MultiIndex.from_frame(flows.loc[flows["partner"] == WORLD, key])
+    world = world[~pd.MultiIndex.from_frame(world[key]).isin(existing)]
+    return pd.concat([flows, world[FLOW_COLUMNS]], ignore_index=True)
+
+
+def combine(items: list[Imported]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Merge imported files into (flows, totals, re_flows); mirror fill and world rows added."""
+    flows = pd.concat([i.flows for i in items if len(i.flows)], ignore_index=True) if any(
+        len(i.flows) for i in items) else pd.DataFrame(columns=FLOW_COLUMNS)
+    if "closed_panel" not in flows:
+        flows["closed_panel"] = False
+    key = ["year", "reporter", "partner", "flow", "code", "code_system"]
+    # The same flow from two sources: the first file (in path order) wins, so imports are repeatable.
+    flows = flows.drop_duplicates(subset=key, keep="first")
+    flows = mirror_fill(flows.assign(closed_panel=flows["closed_panel"].fillna(False)))
+    flows = closed_panel_world(flows)
+    totals = pd.concat([i.totals for i in items if len(i.totals)], ignore_index=True) if any(
+        len(i.totals) for i in items) else pd.DataFrame(columns=TOTAL_COLUMNS)
+    re_flows = pd.concat([i.re_flows for i in items if len(i.re_flows)], ignore_index=True) if any(
+        len(i.re_flows) for i in items) else pd.DataFrame(columns=FLOW_COLUMNS)
+    return flows[FLOW_COLUMNS], totals, re_flows
+
+
+def import_paths(paths: list[Path], folder: Path, progress: Callable[[Path], None] | None = None,
+                 edition: str = "full") -> Path:
+    """Import raw files into an edition folder (atomically); unchanged inputs are not re-imported."""
+    files = raw_files(paths)
+    inputs = [{"path": str(f.resolve()), "sha256": store.sha256(f)} for f in files]
+    code = [Path(__file__), Path(store.__file__), Path(store.indicators.__file__)]
+    manifest_key = {"edition": edition, "synthetic": False, "input_hashes": [i["sha256"] for i in inputs],
+                    "code": [store.sha256(f) for f in code]}
+    if store.is_current(folder, manifest_key):
+        return folder
+    items = []
+    for f in files:
+        if progress:
+            progress(f)
+        items.append(read(f))
+    flows, totals, re_flows = combine(items)
+    for entry, item in zip(inputs, items):
+        entry.update({"format": item.format, "notes": item.notes, **store.describe(item.flows)}
+                     if len(item.flows) else {"format": item.format, "rows": int(len(item.totals)),
+                                              "notes": item.notes})
+    manifest = {**manifest_key, "inputs": inputs, "re_flows_rows": int(len(re_flows))}
+    store.save(folder, flows, totals, manifest, re_flows=re_flows)
+    return folder
