@@ -298,6 +298,12 @@ def _korea(df: pd.DataFrame, path: Path) -> Imported:
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataImportError(f"{path}: line {row + 2}: HSK code is not 10 digits: {df['hsk'].iloc[row]!r}")
+    raw_key = pd.DataFrame({"year": years, "code": code, "country": df["country"].str.strip()})
+    dup = raw_key.duplicated(keep=False)
+    if dup.any():
+        row = int(np.flatnonzero(dup.to_numpy())[1])
+        raise DataImportError(f"{path}: line {row + 2}: conflicting duplicate row for {code.iloc[row]} "
+                              f"{df['country'].iloc[row]} {years[row]}")
     partner = df["country"].map(lambda n: countries.iso3_from_name(n) or countries.UNKNOWN).to_numpy()
     revs = [revision_for_year(y) for y in years]
     parts = [_frame(path, KOREA, year=years, reporter="KOR", partner=partner, flow=flow, code=code.to_numpy(),

@@ -137,7 +137,7 @@ class Panel:
         n = int(np.prod(shape))
         code_cube = {}
         for name, mask in (("X", is_x), ("M", ~is_x)):
-            total = np.bincount(flat[mask], weights=values[mask], minlength=n)
+            total = np.bincount(flat[mask], weights=values[mask], minlength=n).astype(float)
             seen = np.bincount(flat[mask], minlength=n) > 0
             total[~seen] = np.nan
             code_cube[name] = total.reshape(shape)
