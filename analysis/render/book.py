@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import html
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -242,7 +243,9 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
         ch.reused = ch.executed is not None
         (result.reused if ch.reused else todo).append(ch if not ch.reused else ch.stem)
     if todo:
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
+        # "spawn": a forked child would inherit a half-copied Jupyter event-loop thread and hang.
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))),
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = {ch.stem: pool.submit(_run_chapter, str(root), ch.source.as_posix(), ch.stem, defaults)
                        for ch in todo}
             for ch in todo:

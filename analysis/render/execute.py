@@ -123,13 +123,15 @@ def execute(doc: Document, path: Path, stem: str, defaults: dict | None = None, 
     try:
         client.execute()
     except CellExecutionError as exc:
-        shutil.rmtree(sockets, ignore_errors=True)
         index = next((i for i, c in enumerate(nb.cells) if any(o.get("output_type") == "error"
                                                                   for o in c.get("outputs", []))), None)
         where = next((b for k, i, b in plan if i == index), None)
         line = where.line if isinstance(where, Cell) else "inline code"
         raise RenderError(f"{path}:{line}: {ANSI.sub('', str(exc)).strip().splitlines()[-1]}") from None
-    shutil.rmtree(sockets, ignore_errors=True)
+    finally:
+        if km.has_kernel:  # a kernel manager we own is ours to stop
+            km.shutdown_kernel(now=True)
+        shutil.rmtree(sockets, ignore_errors=True)
     ex = Executed("")
     pieces: list[str] = []
     for kind, index, block in plan:
