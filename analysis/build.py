@@ -76,7 +76,8 @@ def run(data: str | Path = store.DEMO, engine: str = "auto", out: Path | None = 
         result = None
     else:
         result = book.build(ROOT, out, edition_dir=folder, jobs=jobs, pdf=pdf, label=label,
-                            edition_name=str(stored.manifest.get("edition", "full")), freeze=freeze)
+                            edition_name=str(stored.manifest.get("edition", "full")),
+                            freeze=freeze or ROOT / "_freeze" / folder.name)
     stamp = hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
     export_indicators(stored.indicators, out / "data", stamp)
     return Build(folder, result, time.perf_counter() - start)

@@ -56,11 +56,29 @@ class Sector:
 
     @cached_property
     def quadrant_years(self) -> list[int]:
-        return [y for y in self.ed.years if y >= self.cfg.quadrant_from]
+        """Years from the configured start to the last year with TSI data for the sector."""
+        years = self._years_with("TSI", partner=WORLD)
+        return [y for y in years if y >= self.cfg.quadrant_from] or [y for y in self.ed.years
+                                                                     if y >= self.cfg.quadrant_from]
 
     @cached_property
     def recent_years(self) -> list[int]:
-        return self.ed.years[-self.cfg.recent_years:]
+        """The last configured number of years in which the reporter has bilateral data for the sector."""
+        years = self._years_with("GL", reporter=self.cfg.reporter, bilateral=True)
+        return (years or self.ed.years)[-self.cfg.recent_years:]
+
+    def _years_with(self, indicator: str, *, reporter: str | None = None, partner: str | None = None,
+                    bilateral: bool = False) -> list[int]:
+        df = self.ed.indicators
+        groups = [self.key] + FIGURE_SEGMENTS[self.key]["gl"] + FIGURE_SEGMENTS[self.key]["it"]
+        mask = (df["indicator"] == indicator) & df["group"].isin(groups) & df["value"].notna()
+        if reporter:
+            mask &= df["reporter"] == reporter
+        if partner:
+            mask &= df["partner"] == partner
+        if bilateral:
+            mask &= df["partner"] != WORLD
+        return sorted(int(y) for y in df.loc[mask, "year"].unique())
 
     @property
     def source(self) -> str:
@@ -148,14 +166,28 @@ class Sector:
         first, last = self.quadrant_years[0], self.quadrant_years[-1]
         (r0, t0), (r1, t1) = self._point(economy, first), self._point(economy, last)
         if not available(r0, t0, r1, t1):
-            return (f"For {name}, RSCA and TSI of {self.title} between {first} and {last} are "
-                    f"{edition.NOT_AVAILABLE}.")
+            return self._tsi_only(economy)
         q0, q1 = findings.quadrant(r0, t0), findings.quadrant(r1, t1)
         where0 = f"quadrant {q0} ({QUADRANT_MEANING[q0]})" if q0 else "on an axis of the chart"
         where1 = f"quadrant {q1}" if q1 else "on an axis"
         same = " as well" if q0 == q1 and q0 else ""
         return (f"{name} was in {where0} in {first} (RSCA {fmt(r0)}, TSI {fmt(t0)}) and in {where1}{same} in {last} "
                 f"(RSCA {fmt(r1)}, TSI {fmt(t1)}), a move toward {findings.direction(r1 - r0, t1 - t0)}.")
+
+    def _tsi_only(self, economy: str) -> str:
+        """The finding when RSCA is missing (no totals of all goods): TSI alone, where it exists."""
+        name = style.name(economy)
+        tsi = self.ed.series("TSI", self.key, reporter=economy).dropna(subset=["value"])
+        tsi = tsi[tsi["year"].isin(self.quadrant_years)]
+        reason = self.ed.series("RSCA", self.key, reporter=economy)["reason"]
+        why = f" ({reason.iloc[0]})" if len(reason) and reason.iloc[0] else ""
+        if tsi.empty:
+            return f"For {name}, RSCA and TSI of {self.title} are {edition.NOT_AVAILABLE}."
+        (y0, v0), (y1, v1) = tsi[["year", "value"]].iloc[0], tsi[["year", "value"]].iloc[-1]
+        text = f"For {name}, RSCA is {edition.NOT_AVAILABLE}{why}; its TSI was {fmt(v0)} in {int(y0)}"
+        if int(y1) != int(y0):
+            text += f" and {fmt(v1)} in {int(y1)} ({findings.tsi_band(v1)} specialization)"
+        return text + "."
 
     def gl_value(self, group: str, partner: str, year: int) -> float:
         return self.ed.value("GL", group, self.cfg.reporter, partner, year, "sum")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from .indicators import tsi_band  # noqa: F401  (re-exported: the chapter words TSI bands from here)
+
 QUADRANT_MEANING = {
     "I": "comparative advantage and trade surplus",
     "II": "trade surplus without comparative advantage",
@@ -31,9 +33,8 @@ def usd(value: float) -> str:
     """A USD amount in billions or millions."""
     if not available(value):
         return "n/a"
-    if abs(value) >= 1e9:
-        return f"USD {value / 1e9:,.1f} billion"
-    return f"USD {value / 1e6:,.0f} million"
+    text = f"USD {abs(value) / 1e9:,.1f} billion" if abs(value) >= 1e9 else f"USD {abs(value) / 1e6:,.0f} million"
+    return ("−" if value < 0 else "") + text
 
 
 def quadrant(rsca: float, tsi: float) -> str | None:

@@ -103,3 +103,14 @@ def formulas_markdown() -> Markdown:
     for f in FORMULAS.values():
         parts += [f"**{f.title} ({f.name}).**", "", f"$$ {f.latex} $$", "", f.meaning, ""]
     return Markdown("\n".join(parts))
+
+
+def reproduction_table() -> Markdown:
+    """Published values beside recomputed ones (not compared for synthetic data)."""
+    from . import reproduction
+
+    ed = edition.current()
+    df = reproduction.table()
+    if ed.synthetic:
+        df = df[["ID", "Statement", "Published"]].assign(Recomputed="not compared: synthetic data")
+    return Markdown(pipe_table(df))
