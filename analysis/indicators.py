@@ -86,6 +86,17 @@ NOTATION = (
 )
 
 OUTPUT_COLUMNS = ["year", "reporter", "partner", "group", "indicator", "variant", "value", "reason"]
+INDICATORS = ["TSI", "RCA", "RSCA", "GL", "EI", "II", "share"]
+VARIANTS = ["standard", "sum", "lines", "excl-reporter"]
+# Why a value is missing; arrays carry the position in this list (0 = not missing).
+REASONS = [
+    "", "no flow reported", "exports missing", "imports missing", "0/0: no trade", "no line with both flows",
+    "0/0: zero denominator", "0/0: no exports", "0/0: no world exports",
+    "X_cp missing", "X_c (all goods) missing", "X_wp missing", "X_w (all goods) missing", "X_cdp missing",
+    "M_cdp missing", "M_cp missing", "M_dp (partner's imports) missing", "X_dp (partner's exports) missing",
+    "M_wp missing",
+]
+_REASON = {r: i for i, r in enumerate(REASONS)}
 
 
 def tsi_band(value: float) -> str:
@@ -101,6 +112,21 @@ def tsi_band(value: float) -> str:
     if value > -0.5:
         return "weak"
     return "very weak"
+
+
+def _labels(values: pd.Series) -> list[str]:
+    """Distinct labels of a column (a categorical's categories, without scanning its rows)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return [str(v) for v in values.cat.categories]
+    return [str(v) for v in values.unique()]
+
+
+def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """Positions of values in an index; categorical columns are mapped once per category."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        lookup = index.get_indexer(values.cat.categories.astype(str)).astype(np.int32)
+        return lookup[values.cat.codes.to_numpy()]
+    return index.get_indexer(values.astype(str)).astype(np.int32)
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -121,26 +147,31 @@ class Panel:
         if level not in ("group", "code"):
             raise ValueError(f"level must be 'group' or 'code', not {level!r}")
         self.level = level
-        self.years = np.sort(flows["year"].unique()).astype(int)
-        econ = pd.Index(sorted(set(flows["reporter"].unique()) | set(flows["partner"].unique()) | {WORLD}))
+        year = flows["year"].to_numpy()
+        first = int(year.min())
+        present_years = np.bincount(year - first) > 0
+        self.years = np.flatnonzero(present_years) + first
+        econ = pd.Index(sorted(set(_labels(flows["reporter"])) | set(_labels(flows["partner"])) | {WORLD}))
         self.econ = econ
-        codes = pd.Index(sorted(flows["code"].astype(str).unique()))
+        codes = pd.Index(sorted(set(_labels(flows["code"]))))
         self.codes = codes
-        t = np.searchsorted(self.years, flows["year"].to_numpy())
-        c = econ.get_indexer(flows["reporter"])
-        d = econ.get_indexer(flows["partner"])
-        k = codes.get_indexer(flows["code"].astype(str))
+        t = (np.cumsum(present_years) - 1)[year - first]
+        c = _positions(econ, flows["reporter"])
+        d = _positions(econ, flows["partner"])
+        k = _positions(codes, flows["code"])
         shape = (len(self.years), len(econ), len(econ), len(codes))
-        flat = ((t * shape[1] + c) * shape[2] + d) * shape[3] + k
-        is_x = (flows["flow"] == "X").to_numpy()
-        values = flows["value_usd"].to_numpy(dtype=float)
         n = int(np.prod(shape))
-        code_cube = {}
-        for name, mask in (("X", is_x), ("M", ~is_x)):
-            total = np.bincount(flat[mask], weights=values[mask], minlength=n).astype(float)
-            seen = np.bincount(flat[mask], minlength=n) > 0
-            total[~seen] = np.nan
-            code_cube[name] = total.reshape(shape)
+        # One pass for both flows: cell index * 2 + (0 for X, 1 for M), built in place.
+        flat = t.astype(np.int64)
+        for step, pos in ((shape[1], c), (shape[2], d), (shape[3], k), (2, (flows["flow"] != "X").to_numpy())):
+            flat *= step
+            flat += pos
+        sums = np.bincount(flat, weights=flows["value_usd"].to_numpy(dtype=float), minlength=2 * n).astype(float)
+        seen = np.zeros(2 * n, bool)
+        seen[flat] = True
+        sums[~seen] = np.nan
+        sums = sums.reshape(n, 2)
+        code_cube = {"X": sums[:, 0].reshape(shape), "M": sums[:, 1].reshape(shape)}
         if level == "code":
             self.products = list(codes)
             self.X, self.M = code_cube["X"], code_cube["M"]
@@ -162,8 +193,9 @@ class Panel:
     @staticmethod
     def _aggregate(cube: np.ndarray, member: np.ndarray) -> np.ndarray:
         """Sum codes into groups; a group cell is missing only if all its codes are."""
-        present = (~np.isnan(cube)).astype(float) @ member
-        out = np.nan_to_num(cube) @ member
+        missing = np.isnan(cube)
+        present = (~missing).astype(float) @ member
+        out = np.where(missing, 0.0, cube) @ member
         out[present == 0] = np.nan
         return out
 
@@ -202,43 +234,53 @@ class Panel:
 
 
 def _reason_bilateral(x: np.ndarray, m: np.ndarray) -> np.ndarray:
-    return np.select(
-        [np.isnan(x) & np.isnan(m), np.isnan(x), np.isnan(m), (x + m) == 0],
-        ["no flow reported", "exports missing", "imports missing", "0/0: no trade"],
-        "",
-    )
+    labels = ["no flow reported", "exports missing", "imports missing", "0/0: no trade"]
+    return np.select([np.isnan(x) & np.isnan(m), np.isnan(x), np.isnan(m), (x + m) == 0],
+                     [np.int8(_REASON[r]) for r in labels], np.int8(0)).astype(np.int8)
 
 
 def _tidy(panel: Panel, value: np.ndarray, reason: np.ndarray, keep: np.ndarray, indicator: str,
-          variant: str, partner_axis: bool) -> pd.DataFrame:
-    """Turn one indicator array into tidy rows for the cells in `keep`."""
-    idx = np.nonzero(keep)
-    econ = pd.Categorical.from_codes(idx[1], categories=panel.econ)
+          variant: str, partner_axis: bool) -> dict[str, np.ndarray]:
+    """One indicator array as column arrays (category codes) for the cells in `keep`."""
+    flat = np.flatnonzero(keep)
+    n = len(flat)
+    vals = value.reshape(-1)[flat] if value.flags.c_contiguous else value[np.unravel_index(flat, value.shape)]
+    n_prod = value.shape[-1]
+    prod, rest = (flat % n_prod).astype(np.int16), flat // n_prod
     if partner_axis:
-        partner = pd.Categorical.from_codes(idx[2], categories=panel.econ)
-        prod = idx[3]
+        partner, rest = (rest % len(panel.econ)).astype(np.int16), rest // len(panel.econ)
     else:
-        partner = pd.Categorical.from_codes(np.full(len(idx[0]), panel.econ.get_loc(WORLD)), categories=panel.econ)
-        prod = idx[2]
-    vals = value[idx]
-    reasons = reason[idx] if reason.shape == value.shape else np.broadcast_to(reason, value.shape)[idx]
-    return pd.DataFrame({
-        "year": panel.years[idx[0]].astype("int16"),
-        "reporter": econ,
+        partner = np.full(n, panel.econ.get_loc(WORLD), np.int16)
+    reporter, t = (rest % len(panel.econ)).astype(np.int16), rest // len(panel.econ)
+    why = np.broadcast_to(reason, value.shape).reshape(-1)[flat] if reason.shape == value.shape else \
+        np.broadcast_to(reason, value.shape)[np.unravel_index(flat, value.shape)]
+    return {
+        "year": panel.years[t].astype(np.int16),
+        "reporter": reporter,
         "partner": partner,
-        "group": pd.Categorical.from_codes(prod, categories=panel.products),
-        "indicator": indicator,
-        "variant": variant,
+        "group": prod,
+        "indicator": np.full(n, INDICATORS.index(indicator), np.int8),
+        "variant": np.full(n, VARIANTS.index(variant), np.int8),
         "value": vals,
-        "reason": pd.Categorical(np.where(np.isnan(vals), reasons, "")),
-    })
+        "reason": np.where(np.isnan(vals), why, 0).astype(np.int8),
+    }
+
+
+def _frame(panel: Panel, parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """Concatenate column arrays once and attach the categories."""
+    cols = {name: np.concatenate([p[name] for p in parts]) for name in OUTPUT_COLUMNS}
+    categories = {"reporter": panel.econ, "partner": panel.econ, "group": pd.Index(panel.products),
+                  "indicator": INDICATORS, "variant": VARIANTS, "reason": REASONS}
+    for name, cats in categories.items():
+        cols[name] = pd.Categorical.from_codes(cols[name], categories=cats, validate=False)
+    return pd.DataFrame(cols)
 
 
 def _undefined(values: np.ndarray, inputs: list[tuple[np.ndarray, str]], fallback: str) -> np.ndarray:
-    """Reason for each cell: the first missing input, else `fallback` where the value is undefined."""
+    """Reason code for each cell: the first missing input, else `fallback` where the value is undefined."""
     conds = [np.isnan(arr) for arr, _ in inputs] + [np.isnan(values)]
-    labels = [f"{label} missing" for _, label in inputs] + [fallback]
-    return np.select(conds, labels, "")
+    codes = [np.int8(_REASON[f"{label} missing"]) for _, label in inputs] + [np.int8(_REASON[fallback])]
+    return np.select(conds, codes, np.int8(0)).astype(np.int8)
 
 
 def compute(flows: pd.DataFrame, totals: pd.DataFrame | None = None, *, level: str = "group",
@@ -269,7 +311,7 @@ def compute_panel(panel: Panel, *, reporters: Iterable[str] | None = None, partn
     year_mask = np.ones(len(panel.years), bool) if years is None else np.isin(panel.years, list(years))
     sel3 = year_mask[:, None, None] & rep_mask[None, :, None]
     sel4 = sel3[..., None] & par_mask[None, None, :, None]
-    parts: list[pd.DataFrame] = []
+    parts: list[dict[str, np.ndarray]] = []
 
     # Reporter-level indicators against the world (partner = WLD).
     has_world = ~(np.isnan(Xc) & np.isnan(Mc)) & sel3
@@ -301,8 +343,7 @@ def compute_panel(panel: Panel, *, reporters: Iterable[str] | None = None, partn
         overlap = np.where(both, lx + lm - np.abs(lx - lm), 0.0) @ panel.member
         volume = np.where(both, lx + lm, 0.0) @ panel.member
         gl_lines = _ratio(overlap, volume)
-        lines_reason = np.where(np.isnan(gl_lines), np.where(pair_reason == "", "no line with both flows",
-                                                             pair_reason), "")
+        lines_reason = np.where(pair_reason == 0, np.int8(_REASON["no line with both flows"]), pair_reason)
         parts.append(_tidy(panel, gl_lines, lines_reason, has_pair, "GL", "lines", True))
 
     # Trade intensity: partner d's own trade with the world as the benchmark.
@@ -326,8 +367,5 @@ def compute_panel(panel: Panel, *, reporters: Iterable[str] | None = None, partn
                                     (x_world, "X_wp")], "0/0: zero denominator")
         parts.append(_tidy(panel, ii, ii_reason, has_m, "II", variant, True))
 
-    out = pd.concat(parts, ignore_index=True)
-    for col in ("indicator", "variant", "reason"):
-        out[col] = out[col].astype("category")
-    return out[OUTPUT_COLUMNS]
+    return _frame(panel, parts)
 
