@@ -57,5 +57,64 @@ def indicators(
     console.print(f"wrote {len(table):,} rows to {out}")
 
 
+@app.command("import")
+def import_(paths: list[Path] = typer.Argument(..., help="Raw files or folders of them.")) -> None:
+    """Import raw trade files into a processed edition (files are only read, never changed)."""
+    from rich.progress import Progress
+
+    from . import store
+    from .importers import DataImportError, import_paths, raw_files
+
+    target = paths[0]
+    folder = store.PROCESSED / store.edition_name(target)
+    try:
+        files = raw_files(paths)
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("importing", total=len(files))
+
+            def step(path: Path) -> None:
+                progress.update(task, advance=1, description=f"importing {path.name}")
+
+            import_paths(paths, folder, progress=step)
+    except DataImportError as exc:
+        console.print(f"[red]import failed:[/red] {exc}")
+        raise typer.Exit(1)
+    console.print(f"processed edition written to {folder}")
+    console.print(f"build it with: python -m analysis build --data {target}")
+
+
+@data_app.command("status")
+def data_status(data: str = typer.Option("demo", help="'demo' or a folder of raw trade files.")) -> None:
+    """Coverage of an edition: reporters x years x sectors, sources and mirror share."""
+    from rich.table import Table
+
+    from . import products, store
+
+    stored = store.load(store.prepare(data))
+    flows = stored.flows
+    sector_of = {}
+    for g in products.groups(include_optional=True):
+        if g.key == g.sector:
+            for code in g.codes:
+                sector_of[code] = g.sector
+    flows = flows.assign(sector=flows["code"].map(sector_of).fillna("other"))
+    table = Table(title=f"Edition {stored.manifest.get('edition')}: rows by reporter and sector")
+    table.add_column("reporter")
+    sectors = list(products.SECTORS) + ["other"]
+    for sector in sectors:
+        table.add_column(sector, justify="right")
+    table.add_column("years")
+    focus = ["KOR", "CHN", "JPN", "USA", "TWN", "WLD"]
+    for rep, part in flows[flows["reporter"].isin(focus)].groupby("reporter"):
+        counts = part.groupby("sector").size()
+        years = f"{part['year'].min()}–{part['year'].max()}"
+        table.add_row(rep, *[f"{counts.get(s, 0):,}" for s in sectors], years)
+    console.print(table)
+    by_source = flows.groupby("source").size()
+    console.print("sources: " + ", ".join(f"{k} ({v:,} rows)" for k, v in by_source.items()))
+    console.print(f"mirror share: {flows['mirror'].mean():.1%} of {len(flows):,} rows; "
+                  f"totals of all goods: {len(stored.totals):,} rows; reporters: {flows['reporter'].nunique()}")
+
+
 if __name__ == "__main__":
     app()

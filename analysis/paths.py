@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "analysis"
 DATA = ROOT / "data"
 REFERENCE = DATA / "reference"
-PROCESSED = DATA / "processed"
+PROCESSED = Path(os.environ.get("TRADE_REPORT_PROCESSED") or DATA / "processed")
 
 
 def figures_dir() -> Path:
