@@ -19,6 +19,12 @@ def pages_of(pdf: Path) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(str(pdf)).pages]
 
 
+def flatten(pages: list[str]) -> str:
+    """All pages as one line of text, with words hyphenated at line ends joined again."""
+    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", "\n".join(pages))
+    return re.sub(r"\s+", " ", text)
+
+
 def built(tmp_path_factory, monkeypatch_module, data: str):
     tmp = tmp_path_factory.mktemp(f"build-{Path(data).name}")
     monkeypatch_module.setenv("TRADE_REPORT_FIGURES", str(tmp / "figures"))
@@ -55,8 +61,7 @@ def test_demo_site_has_every_chapter_page(demo):
 def test_demo_pdf_figures_captions_sources_and_label_on_every_page(demo):
     tmp, b = demo
     pages = pages_of(b.result.pdf)
-    text = "\n".join(pages)
-    flat = re.sub(r"\s+", " ", text)
+    flat = flatten(pages)
     for n in range(1, 13):
         match = re.search(rf"Figure V\.{n}: (\w+)", flat)
         assert match, f"Figure V.{n} with a caption"
@@ -94,7 +99,7 @@ def sample(tmp_path_factory, monkeypatch_module):
 
 def test_sample_edition_real_sources_and_gaps(sample):
     tmp, b = sample
-    flat = re.sub(r"\s+", " ", "\n".join(pages_of(b.result.pdf)))
+    flat = flatten(pages_of(b.result.pdf))
     assert "Synthetic demonstration data" not in flat
     assert "UN Comtrade" in flat and "Taiwan Customs Administration" in flat
     assert "not available in this edition" in flat
