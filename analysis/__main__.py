@@ -83,6 +83,31 @@ def import_(paths: list[Path] = typer.Argument(..., help="Raw files or folders o
     console.print(f"build it with: python -m analysis build --data {target}")
 
 
+@app.command()
+def fetch(
+    reporters: str = typer.Option("KOR,CHN,JPN,USA", help="Comma-separated ISO3 reporters."),
+    years: str = typer.Option(..., help="Years, e.g. 2019-2023 or 2019,2022."),
+    codes: str = typer.Option(..., help="Comma-separated HS codes."),
+    partners: Optional[str] = typer.Option(None, help="Comma-separated ISO3 partners (WLD for world); all if omitted."),
+) -> None:
+    """Download UN Comtrade+ data (key from $COMTRADE_KEY or .env) into data/raw/comtrade/, cached."""
+    from .comtrade_api import CACHE, ComtradeError
+    from .comtrade_api import fetch as download
+
+    if "-" in years:
+        first, last = (int(y) for y in years.split("-", 1))
+        year_list = list(range(first, last + 1))
+    else:
+        year_list = [int(y) for y in years.split(",")]
+    try:
+        files = download(reporters.split(","), year_list, codes.split(","),
+                         partners=partners.split(",") if partners else None)
+    except ComtradeError as exc:
+        console.print(f"[red]fetch failed:[/red] {exc}")
+        raise typer.Exit(1)
+    console.print(f"{len(files)} file(s) in {CACHE}; build with: python -m analysis build --data {CACHE}")
+
+
 @data_app.command("status")
 def data_status(data: str = typer.Option("demo", help="'demo' or a folder of raw trade files.")) -> None:
     """Coverage of an edition: reporters x years x sectors, sources and mirror share."""

@@ -17,9 +17,14 @@ def pipe_table(df: pd.DataFrame) -> str:
         return str(v).replace("|", "\\|").replace("\n", " ")
 
     head = "| " + " | ".join(cell(c) for c in df.columns) + " |"
-    # Dashes in proportion to each column's longest entry set pandoc's relative widths.
-    longest = [max([len(cell(c))] + [len(cell(v)) for v in df[c]]) for c in df.columns]
-    rule = "|" + "|".join(":" + "-" * max(3, min(60, n)) for n in longest) + "|"
+    # Dashes set pandoc's relative column widths: room for the longest unbreakable word (a code,
+    # a name) plus padding, and up to 40 characters for columns of running text.
+    def width(column: str) -> int:
+        texts = [cell(column)] + [cell(v) for v in df[column]]
+        word = max(len(w) for t in texts for w in (t.split() or [""]))
+        return max(word + 4, min(40, max(len(t) for t in texts)))
+
+    rule = "|" + "|".join(":" + "-" * width(c) for c in df.columns) + "|"
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
     return "\n".join([head, rule, *rows])
 
