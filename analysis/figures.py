@@ -50,10 +50,11 @@ def quadrant_chart(data: pd.DataFrame, *, label: str = "") -> Figure:
     ax.axvline(0, color="#333333", lw=0.9)
     ax.set_xlabel("Revealed symmetric comparative advantage (RSCA)")
     ax.set_ylabel("Trade specialization index (TSI)")
-    for numeral, (x, y) in {"I": (0.93, 0.92), "II": (-0.93, 0.92), "III": (-0.93, -0.92),
-                            "IV": (0.93, -0.92)}.items():
+    numerals = {"I": (0.93, 0.92), "II": (-0.93, 0.92), "III": (-0.93, -0.92), "IV": (0.93, -0.92)}
+    for numeral, (x, y) in numerals.items():
         ax.text(x, y, numeral, ha="center", va="center", fontsize=14, color="#9A9A9A", fontweight="bold")
     clean = data.dropna(subset=["RSCA", "TSI"])
+    labels: list[tuple[str, float, float, str]] = []
     if clean.empty:
         ax.text(0.5, 0.6, NOT_AVAILABLE, ha="center", transform=ax.transAxes, style="italic", color="#666666")
     for economy, path in clean.groupby("economy", sort=False):
@@ -66,15 +67,39 @@ def quadrant_chart(data: pd.DataFrame, *, label: str = "") -> Figure:
             ax.add_patch(FancyArrowPatch((x[i], y[i]), (x[i + 1], y[i + 1]), arrowstyle="-|>", mutation_scale=8,
                                          color=color, lw=0, zorder=4, shrinkA=0, shrinkB=2))
         years = path["year"].to_numpy()
-        for idx, va in ((0, "top"), (len(x) - 1, "bottom")):
-            ax.annotate(str(int(years[idx])), (x[idx], y[idx]), xytext=(4, -4 if va == "top" else 4),
-                        textcoords="offset points", fontsize=8, color=color, fontweight="bold", va=va,
-                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
+        labels += [(str(int(years[0])), x[0], y[0], color), (str(int(years[-1])), x[-1], y[-1], color)]
+    _place_year_labels(fig, ax, labels, np.vstack([clean[["RSCA", "TSI"]].to_numpy(), list(numerals.values())]))
     if not clean.empty:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=5, frameon=False)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     _label(fig, label)
     return fig
+
+
+def _place_year_labels(fig: Figure, ax: plt.Axes, labels: list[tuple[str, float, float, str]],
+                       points: np.ndarray) -> None:
+    """Label first and last years where they collide least with the paths and with each other."""
+    fig.canvas.draw()
+    to_px = ax.transData.transform
+    taken = [to_px(p) for p in points] if len(points) else []
+    scale = fig.dpi / 72
+    candidates = [(6, 5), (6, -5), (-6, 5), (-6, -5), (10, 0), (-10, 0), (0, 9), (0, -9),
+                  (12, 10), (-12, -10), (12, -10), (-12, 10), (18, 16), (-18, -16), (18, -16), (-18, 16)]
+    for text, x, y, color in labels:
+        base = to_px((x, y))
+
+        def clearance(off: tuple[int, int]) -> float:
+            centre = base + np.array(off) * scale + np.array([np.sign(off[0]) * 12 * scale, 0])
+            return min((float(np.hypot(*(centre - t))) for t in taken), default=1e9)
+
+        # The nearest position that is clear of every point and label; failing that, the clearest.
+        clear = [off for off in candidates if clearance(off) > 13 * scale]
+        best = clear[0] if clear else max(candidates, key=clearance)
+        ax.annotate(text, (x, y), xytext=best, textcoords="offset points", fontsize=8, color=color,
+                    fontweight="bold", ha="left" if best[0] > 0 else ("right" if best[0] < 0 else "center"),
+                    va="bottom" if best[1] > 0 else ("top" if best[1] < 0 else "center"),
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
+        taken.append(base + np.array(best) * scale + np.array([np.sign(best[0]) * 12 * scale, 0]))
 
 
 def _partner_lines(ax: plt.Axes, df: pd.DataFrame, partners: list[str], years: list[int]) -> bool:
