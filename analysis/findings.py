@@ -46,13 +46,18 @@ def quadrant(rsca: float, tsi: float) -> str | None:
     return "IV" if rsca > 0 else "III"
 
 
+def _compare(a: float, b: float, tolerance: float, higher: str, lower: str, same: str) -> str:
+    """Word for a against b: `higher`, `lower`, or `same` within the tolerance."""
+    if not available(a, b):
+        return "cannot be compared"
+    if abs(a - b) <= tolerance:
+        return same
+    return higher if a > b else lower
+
+
 def change(first: float, last: float, *, tolerance: float = 0.02) -> str:
     """'rose', 'fell' or 'was broadly unchanged' between two values."""
-    if not available(first, last):
-        return "cannot be compared"
-    if abs(last - first) <= tolerance:
-        return "was broadly unchanged"
-    return "rose" if last > first else "fell"
+    return _compare(last, first, tolerance, "rose", "fell", "was broadly unchanged")
 
 
 def direction(d_rsca: float, d_tsi: float, *, tolerance: float = 0.02) -> str:
@@ -69,11 +74,7 @@ def direction(d_rsca: float, d_tsi: float, *, tolerance: float = 0.02) -> str:
 
 def asymmetry(export: float, imports: float, *, tolerance: float = 0.1) -> str:
     """Compare export and import intensity with a partner."""
-    if not available(export, imports):
-        return "cannot be compared"
-    if abs(export - imports) <= tolerance:
-        return "roughly balanced"
-    return "export-led" if export > imports else "import-led"
+    return _compare(export, imports, tolerance, "export-led", "import-led", "roughly balanced")
 
 
 def arrows(d_rsca: float, d_tsi: float, *, tolerance: float = 0.02) -> str:
@@ -82,6 +83,6 @@ def arrows(d_rsca: float, d_tsi: float, *, tolerance: float = 0.02) -> str:
         return "n/a"
 
     def arrow(d: float) -> str:
-        return "→" if abs(d) <= tolerance else ("↑" if d > 0 else "↓")
+        return _compare(d, 0.0, tolerance, "↑", "↓", "→")
 
     return f"RSCA {arrow(d_rsca)}, TSI {arrow(d_tsi)}"
