@@ -33,8 +33,8 @@ def usd(value: float) -> str:
     """A USD amount in billions or millions."""
     if not available(value):
         return "n/a"
-    text = f"USD {abs(value) / 1e9:,.1f} billion" if abs(value) >= 1e9 else f"USD {abs(value) / 1e6:,.0f} million"
-    return ("−" if value < 0 else "") + text
+    amount = f"{abs(value) / 1e9:,.1f} billion" if abs(value) >= 1e9 else f"{abs(value) / 1e6:,.0f} million"
+    return "USD " + ("−" if value < 0 else "") + amount
 
 
 def quadrant(rsca: float, tsi: float) -> str | None:

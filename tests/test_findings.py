@@ -23,4 +23,4 @@ def test_comparisons_and_directions():
 
 def test_number_formats():
     assert (f.fmt(0.456), f.fmt(-0.456), f.fmt(-0.001), f.fmt(math.nan)) == ("0.46", "−0.46", "0.00", "n/a")
-    assert f.usd(11.16e9) == "USD 11.2 billion" and f.usd(-1.79e8) == "−USD 179 million"
+    assert f.usd(11.16e9) == "USD 11.2 billion" and f.usd(-1.79e8) == "USD −179 million"
