@@ -118,8 +118,18 @@ class Sector:
         plt.close(fig)  # shown once, as the cell's result, not again by the inline backend
         return fig
 
+    @property
+    def rsca_available(self) -> bool:
+        return bool(self.quadrant_data().dropna(subset=["RSCA", "TSI"]).shape[0])
+
     def quadrant_figure(self) -> Figure:
-        return self._finish(figures.quadrant_chart(self.quadrant_data(), label=self.ed.label), "quadrant")
+        """RSCA x TSI trajectories; TSI alone by year where RSCA cannot be computed."""
+        data = self.quadrant_data()
+        if self.rsca_available or data["TSI"].isna().all():
+            return self._finish(figures.quadrant_chart(data, label=self.ed.label), "quadrant")
+        note = f"RSCA {edition.NOT_AVAILABLE} (no totals of all goods): TSI shown by year"
+        fig = figures.tsi_chart(data, years=self.quadrant_years, label=self.ed.label, note=note)
+        return self._finish(fig, "quadrant")
 
     def gl_figure(self) -> Figure:
         segs = [segment_name(g) for g in FIGURE_SEGMENTS[self.key]["gl"]]
@@ -144,8 +154,12 @@ class Sector:
         """The source line, the quadrant note and any classification break a figure crosses."""
         years = self.quadrant_years if kind == "quadrant" else self.recent_years
         parts = [self.source]
-        if kind == "quadrant":
+        if kind == "quadrant" and self.rsca_available:
             parts.append(figures.QUADRANT_NOTE)
+        elif kind == "quadrant":
+            parts.append(f"RSCA is {edition.NOT_AVAILABLE}: it needs exports of all goods, which the edition's "
+                         "files do not contain. Dotted lines: the very strong (above 0.5) and very weak (below −0.5) "
+                         "specialization bands.")
         parts += products.breaks_for(self._codes(kind), years[0], years[-1])
         if self.ed.label:
             parts.append(self.ed.label + ".")

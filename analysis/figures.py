@@ -76,6 +76,29 @@ def quadrant_chart(data: pd.DataFrame, *, label: str = "") -> Figure:
     return fig
 
 
+def tsi_chart(data: pd.DataFrame, *, years: list[int], label: str = "", note: str = "") -> Figure:
+    """TSI by year, one line per economy: the competitiveness view when RSCA cannot be computed.
+
+    `data` has columns economy, year, TSI.
+    """
+    fig, ax = plt.subplots(figsize=(style.PRINT_WIDTH_IN, style.PRINT_WIDTH_IN * 0.5))
+    ax.set_ylim(-1.05, 1.05)
+    ax.axhline(0, color="#333333", lw=0.9)
+    for band in (0.5, -0.5):
+        ax.axhline(band, color="#777777", lw=0.8, ls=":")
+    ax.set_ylabel("Trade specialization index (TSI)")
+    clean = data.dropna(subset=["TSI"]).rename(columns={"TSI": "value", "economy": "partner"})
+    if not _partner_lines(ax, clean, list(dict.fromkeys(clean["partner"])), years):
+        _empty(ax)
+    else:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, frameon=False)
+    if note:
+        ax.set_title(note, fontsize=8.5, fontweight="normal", loc="left", color="#444444")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    _label(fig, label)
+    return fig
+
+
 def _place_year_labels(fig: Figure, ax: plt.Axes, labels: list[tuple[str, float, float, str]],
                        points: np.ndarray) -> None:
     """Label first and last years where they collide least with the paths and with each other."""

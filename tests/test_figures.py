@@ -103,3 +103,12 @@ def test_export_writes_png_and_pdf(tmp_path):
     paths = figures.export(fig, "fig-test", tmp_path)
     assert [p.name for p in paths] == ["fig-test.png", "fig-test.pdf"]
     assert paths[0].read_bytes()[:4] == b"\x89PNG" and paths[1].read_bytes()[:4] == b"%PDF"
+
+
+def test_tsi_chart_when_rsca_is_missing():
+    data = quadrant_data().assign(RSCA=float("nan"))
+    fig = figures.tsi_chart(data, years=[2008, 2016, 2024], label=LABEL, note="RSCA not available")
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")] == ["ROK", "China"]
+    assert ax.get_title(loc="left") == "RSCA not available" and LABEL in texts(fig)
+    assert ax.get_ylim() == (-1.05, 1.05)
