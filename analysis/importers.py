@@ -408,7 +408,9 @@ def closed_panel_world(flows: pd.DataFrame) -> pd.DataFrame:
     if closed.empty:
         return flows
     pairs = closed[["year", "reporter"]].drop_duplicates()
-    bil = flows[(flows["partner"] != WORLD)].merge(pairs, on=["year", "reporter"])
+    # Only the closed panel's own flows (and their mirrors) add up to its world.
+    bil = flows[(flows["partner"] != WORLD) & flows["closed_panel"].fillna(False).astype(bool)]
+    bil = bil.merge(pairs, on=["year", "reporter"])
     keys = ["year", "reporter", "flow", "code", "code_system", "hs_revision", "source"]
     world = bil.groupby(keys, as_index=False).agg(value_usd=("value_usd", "sum"), mirror=("mirror", "max"))
     world["partner"] = WORLD

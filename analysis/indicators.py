@@ -159,23 +159,32 @@ class Panel:
         c = _positions(econ, flows["reporter"])
         d = _positions(econ, flows["partner"])
         k = _positions(codes, flows["code"])
+        # National tariff lines (HSK, CCC, ...) have no world total unless the data give one.
+        national = set()
+        if "code_system" in flows:
+            systems = flows.drop_duplicates("code")[["code", "code_system"]]
+            national = {str(c) for c, sysname in zip(systems["code"], systems["code_system"])
+                        if not str(sysname).startswith("HS")}
+        self.national_codes = np.array([c in national for c in codes], bool)
         shape = (len(self.years), len(econ), len(econ), len(codes))
         n = int(np.prod(shape))
-        # One pass for both flows: cell index * 2 + (0 for X, 1 for M), built in place.
-        flat = t.astype(np.int64)
-        for step, pos in ((shape[1], c), (shape[2], d), (shape[3], k), (2, (flows["flow"] != "X").to_numpy())):
+        # One pass for both flows: (0 for X, 1 for M) * cells + cell index, built in place.
+        flat = (flows["flow"] != "X").to_numpy().astype(np.int64)
+        flat *= shape[0]
+        flat += t
+        for step, pos in ((shape[1], c), (shape[2], d), (shape[3], k)):
             flat *= step
             flat += pos
         sums = np.bincount(flat, weights=flows["value_usd"].to_numpy(dtype=float), minlength=2 * n).astype(float)
         seen = np.zeros(2 * n, bool)
         seen[flat] = True
         sums[~seen] = np.nan
-        sums = sums.reshape(n, 2)
-        code_cube = {"X": sums[:, 0].reshape(shape), "M": sums[:, 1].reshape(shape)}
+        code_cube = {"X": sums[:n].reshape(shape), "M": sums[n:].reshape(shape)}
         if level == "code":
             self.products = list(codes)
             self.X, self.M = code_cube["X"], code_cube["M"]
             self.lines_X = self.lines_M = None
+            self.national = self.national_codes
         else:
             groups = [g for g in (products or default_groups()) if any(code in codes for code in g.codes)]
             self.products = [g.key for g in groups]
@@ -185,6 +194,8 @@ class Panel:
                     pos = codes.get_indexer([code])[0]
                     if pos >= 0:
                         member[pos, j] = 1.0
+            self.national = np.array([all(self.national_codes[codes.get_indexer([c])[0]] for c in g.codes
+                                          if c in codes) for g in groups], bool)
             self.X = self._aggregate(code_cube["X"], member)
             self.M = self._aggregate(code_cube["M"], member)
             self.lines_X, self.lines_M, self.member = code_cube["X"], code_cube["M"], member
@@ -230,6 +241,7 @@ class Panel:
         slice_[:, w, :] = np.nan
         summed = np.nansum(slice_, axis=1)
         summed[np.all(np.isnan(slice_), axis=1)] = np.nan
+        summed[:, self.national] = np.nan  # a sum of national lines over reporters is no world total
         return np.where(np.isnan(explicit), summed, explicit)
 
 
@@ -239,41 +251,51 @@ def _reason_bilateral(x: np.ndarray, m: np.ndarray) -> np.ndarray:
                      [np.int8(_REASON[r]) for r in labels], np.int8(0)).astype(np.int8)
 
 
-def _tidy(panel: Panel, value: np.ndarray, reason: np.ndarray, keep: np.ndarray, indicator: str,
-          variant: str, partner_axis: bool) -> dict[str, np.ndarray]:
-    """One indicator array as column arrays (category codes) for the cells in `keep`."""
-    flat = np.flatnonzero(keep)
-    n = len(flat)
-    vals = value.reshape(-1)[flat] if value.flags.c_contiguous else value[np.unravel_index(flat, value.shape)]
-    n_prod = value.shape[-1]
-    prod, rest = (flat % n_prod).astype(np.int16), flat // n_prod
-    if partner_axis:
-        partner, rest = (rest % len(panel.econ)).astype(np.int16), rest // len(panel.econ)
-    else:
-        partner = np.full(n, panel.econ.get_loc(WORLD), np.int16)
-    reporter, t = (rest % len(panel.econ)).astype(np.int16), rest // len(panel.econ)
-    why = np.broadcast_to(reason, value.shape).reshape(-1)[flat] if reason.shape == value.shape else \
-        np.broadcast_to(reason, value.shape)[np.unravel_index(flat, value.shape)]
-    return {
-        "year": panel.years[t].astype(np.int16),
-        "reporter": reporter,
-        "partner": partner,
-        "group": prod,
-        "indicator": np.full(n, INDICATORS.index(indicator), np.int8),
-        "variant": np.full(n, VARIANTS.index(variant), np.int8),
-        "value": vals,
-        "reason": np.where(np.isnan(vals), why, 0).astype(np.int8),
-    }
+@dataclass
+class _Part:
+    """One indicator array and the cells of it that go into the output."""
+
+    value: np.ndarray
+    reason: np.ndarray
+    keep: np.ndarray
+    indicator: str
+    variant: str
+    partner_axis: bool
 
 
-def _frame(panel: Panel, parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
-    """Concatenate column arrays once and attach the categories."""
-    cols = {name: np.concatenate([p[name] for p in parts]) for name in OUTPUT_COLUMNS}
+def _frame(panel: Panel, parts: list[_Part]) -> pd.DataFrame:
+    """Write every part's kept cells straight into the output columns (no concatenation)."""
+    sizes = [int(np.count_nonzero(p.keep)) for p in parts]
+    total = sum(sizes)
+    dtypes = {"year": np.int16, "reporter": np.int16, "partner": np.int16, "group": np.int16,
+              "indicator": np.int8, "variant": np.int8, "value": np.float64, "reason": np.int8}
+    cols = {name: np.empty(total, dtype) for name, dtype in dtypes.items()}
+    n_econ, world = len(panel.econ), panel.econ.get_loc(WORLD)
+    start = 0
+    for part, size in zip(parts, sizes):
+        sl = slice(start, start + size)
+        flat = np.flatnonzero(part.keep)
+        shape = part.value.shape
+        vals = part.value.reshape(-1)[flat]
+        cols["value"][sl] = vals
+        reason = np.broadcast_to(part.reason, shape)
+        why = reason.reshape(-1)[flat] if reason.flags.c_contiguous else reason[np.unravel_index(flat, shape)]
+        cols["reason"][sl] = np.where(np.isnan(vals), why, 0)
+        rest, cols["group"][sl] = np.divmod(flat, shape[-1])
+        if part.partner_axis:
+            rest, cols["partner"][sl] = np.divmod(rest, n_econ)
+        else:
+            cols["partner"][sl] = world
+        t, cols["reporter"][sl] = np.divmod(rest, n_econ)
+        cols["year"][sl] = panel.years[t]
+        cols["indicator"][sl] = INDICATORS.index(part.indicator)
+        cols["variant"][sl] = VARIANTS.index(part.variant)
+        start += size
     categories = {"reporter": panel.econ, "partner": panel.econ, "group": pd.Index(panel.products),
                   "indicator": INDICATORS, "variant": VARIANTS, "reason": REASONS}
     for name, cats in categories.items():
         cols[name] = pd.Categorical.from_codes(cols[name], categories=cats, validate=False)
-    return pd.DataFrame(cols)
+    return pd.DataFrame(cols, copy=False)[OUTPUT_COLUMNS]
 
 
 def _undefined(values: np.ndarray, inputs: list[tuple[np.ndarray, str]], fallback: str) -> np.ndarray:
@@ -311,7 +333,7 @@ def compute_panel(panel: Panel, *, reporters: Iterable[str] | None = None, partn
     year_mask = np.ones(len(panel.years), bool) if years is None else np.isin(panel.years, list(years))
     sel3 = year_mask[:, None, None] & rep_mask[None, :, None]
     sel4 = sel3[..., None] & par_mask[None, None, :, None]
-    parts: list[dict[str, np.ndarray]] = []
+    parts: list[_Part] = []
 
     # Reporter-level indicators against the world (partner = WLD).
     has_world = ~(np.isnan(Xc) & np.isnan(Mc)) & sel3
@@ -325,18 +347,18 @@ def compute_panel(panel: Panel, *, reporters: Iterable[str] | None = None, partn
     rca_inputs = [(Xc, "X_cp"), (tx_b, "X_c (all goods)"), (xw_b, "X_wp"), (txw_b, "X_w (all goods)")]
     rca_reason = _undefined(rca, rca_inputs, "0/0: no exports")
     parts += [
-        _tidy(panel, rca, rca_reason, has_world, "RCA", "standard", False),
-        _tidy(panel, rsca, rca_reason, has_world, "RSCA", "standard", False),
-        _tidy(panel, share, _undefined(share, [(Xc, "X_cp"), (xw_b, "X_wp")], "0/0: no world exports"),
+        _Part(rca, rca_reason, has_world, "RCA", "standard", False),
+        _Part(rsca, rca_reason, has_world, "RSCA", "standard", False),
+        _Part(share, _undefined(share, [(Xc, "X_cp"), (xw_b, "X_wp")], "0/0: no world exports"),
               has_world, "share", "standard", False),
     ]
 
     # Bilateral indicators (partner WLD included: TSI and GL against the world).
     has_pair = ~(np.isnan(X) & np.isnan(M)) & sel4
     pair_reason = _reason_bilateral(X, M)
-    parts.append(_tidy(panel, _ratio(X - M, X + M), pair_reason, has_pair, "TSI", "standard", True))
+    parts.append(_Part(_ratio(X - M, X + M), pair_reason, has_pair, "TSI", "standard", True))
     gl = 1 - _ratio(np.abs(X - M), X + M)
-    parts.append(_tidy(panel, gl, pair_reason, has_pair, "GL", "sum", True))
+    parts.append(_Part(gl, pair_reason, has_pair, "GL", "sum", True))
     if panel.lines_X is not None:
         lx, lm = panel.lines_X, panel.lines_M
         both = ~np.isnan(lx) & ~np.isnan(lm)
@@ -344,7 +366,7 @@ def compute_panel(panel: Panel, *, reporters: Iterable[str] | None = None, partn
         volume = np.where(both, lx + lm, 0.0) @ panel.member
         gl_lines = _ratio(overlap, volume)
         lines_reason = np.where(pair_reason == 0, np.int8(_REASON["no line with both flows"]), pair_reason)
-        parts.append(_tidy(panel, gl_lines, lines_reason, has_pair, "GL", "lines", True))
+        parts.append(_Part(gl_lines, lines_reason, has_pair, "GL", "lines", True))
 
     # Trade intensity: partner d's own trade with the world as the benchmark.
     Md = np.broadcast_to(Mc[:, None, :, :], X.shape)     # M_dp: imports of partner d from world
@@ -361,11 +383,11 @@ def compute_panel(panel: Panel, *, reporters: Iterable[str] | None = None, partn
         ei = _ratio(_ratio(X, Xcw), _ratio(Md, m_world))
         ei_reason = _undefined(ei, [(X, "X_cdp"), (Xcw, "X_cp"), (Md, "M_dp (partner's imports)"),
                                     (m_world, "M_wp")], "0/0: zero denominator")
-        parts.append(_tidy(panel, ei, ei_reason, has_x, "EI", variant, True))
+        parts.append(_Part(ei, ei_reason, has_x, "EI", variant, True))
         ii = _ratio(_ratio(M, Mcw), _ratio(Xd, x_world))
         ii_reason = _undefined(ii, [(M, "M_cdp"), (Mcw, "M_cp"), (Xd, "X_dp (partner's exports)"),
                                     (x_world, "X_wp")], "0/0: zero denominator")
-        parts.append(_tidy(panel, ii, ii_reason, has_m, "II", variant, True))
+        parts.append(_Part(ii, ii_reason, has_m, "II", variant, True))
 
     return _frame(panel, parts)
 

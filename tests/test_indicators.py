@@ -249,3 +249,13 @@ def test_gl_korea_china_memory_from_mirror_flows(sample_dir):
                     & (table["year"] == int(year))]["value"]
         assert got.iloc[0] == pytest.approx(expected, rel=1e-12)
         assert 0 < expected < 1
+
+
+def test_no_world_total_is_summed_from_national_lines():
+    flows = flows_frame([(2022, "TWN", "KOR", "X", "85423200234", 50), (2022, "TWN", "WLD", "X", "85423200234", 80),
+                         (2022, "TWN", "KOR", "X", K1, 50), (2022, "TWN", "WLD", "X", K1, 80)])
+    flows.loc[flows["code"] == "85423200234", "code_system"] = "CCC"
+    table = compute(flows, None, level="code")
+    national = pick(table, "share", "TWN", "WLD", "85423200234")
+    assert math.isnan(national["value"]) and national["reason"] == "X_wp missing"
+    assert pick(table, "share", "TWN", "WLD", K1)["value"] == pytest.approx(1.0)   # HS6: sum over reporters
