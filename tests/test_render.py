@@ -197,3 +197,29 @@ def test_missing_chapter_is_a_clear_error(tmp_path):
     shutil.rmtree(root / "chapters")
     with pytest.raises(RenderError, match="chapters/one.qmd, which does not exist"):
         book.build(root, root / "_book")
+
+
+def test_reused_chapter_restores_its_exported_figures(tmp_path, monkeypatch):
+    root = tmp_path / "proj"
+    make_book(root)
+    (root / "chapters" / "one.qmd").write_text(textwrap.dedent('''
+        # One {#sec-one}
+
+        ```{python}
+        #| label: fig-line
+        #| fig-cap: "A line"
+        import os
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.plot([0, 1], [0, 1])
+        fig.savefig(os.path.join(os.environ["TRADE_REPORT_FIGURES"], "fig-line.png"))
+        ```
+        '''))
+    figs = tmp_path / "figs"
+    figs.mkdir()
+    monkeypatch.setenv("TRADE_REPORT_FIGURES", str(figs))
+    book.build(root, root / "_book", jobs=1, pdf=False)
+    original = (figs / "fig-line.png").read_bytes()
+    (figs / "fig-line.png").write_bytes(b"overwritten by another edition")
+    again = book.build(root, root / "_book", jobs=1, pdf=False)
+    assert again.executed == [] and (figs / "fig-line.png").read_bytes() == original

@@ -126,9 +126,9 @@ def _load_frozen(freeze: Path, ch: Chapter, key: str) -> Executed | None:
         frozen = folder / "figures" / name
         if not frozen.exists():
             return None
-        if not (exported / name).exists():
-            exported.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(frozen, exported / name)
+        # Always restore: another edition's build may have written a figure of the same name.
+        exported.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(frozen, exported / name)
     return Executed((folder / "chapter.md").read_text(), images, meta["labels"])
 
 
