@@ -395,7 +395,7 @@ def mirror_fill(flows: pd.DataFrame) -> pd.DataFrame:
     """
     bil = flows[(flows["partner"] != WORLD) & (flows["reporter"] != WORLD)]
     mirror = bil.rename(columns={"reporter": "partner", "partner": "reporter"})
-    mirror = mirror.assign(flow=mirror["flow"].map({"X": "M", "M": "X"}), mirror=True)[FLOW_COLUMNS]
+    mirror = mirror.assign(flow=mirror["flow"].map({"X": "M", "M": "X"}), mirror=True)[list(flows.columns)]
     key = ["year", "reporter", "partner", "flow", "code"]
     have = pd.MultiIndex.from_frame(bil[key])
     new = mirror[~pd.MultiIndex.from_frame(mirror[key]).isin(have)]

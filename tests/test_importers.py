@@ -165,3 +165,16 @@ def test_mirror_fill_flags_and_never_overrides():
     assert kor_m["value_usd"].tolist() == [7] and kor_m["mirror"].tolist() == [True]
     chn_m = filled[(filled["reporter"] == "CHN") & (filled["flow"] == "M")]
     assert chn_m["value_usd"].tolist() == [11] and chn_m["mirror"].tolist() == [False]
+
+
+def test_closed_panel_world_sums_only_its_own_flows(sample_dir):
+    items = [importers.read(sample_dir / "comtrade_bilateral_semis_2019_2022.csv"),
+             importers.read(sample_dir / "taiwan_customs_ic_exports_by_destination_2013_2025.csv")]
+    flows, _, _ = importers.combine(items)
+    kor_world = flows[(flows["reporter"] == "KOR") & (flows["partner"] == "WLD")]
+    assert not (kor_world["code_system"] == "CCC").any()          # no world from Taiwan's national lines
+    memory_m = kor_world[(kor_world["code"] == "854232") & (kor_world["flow"] == "M") & (kor_world["year"] == 2019)]
+    bilateral = flows[(flows["reporter"] == "KOR") & (flows["partner"] != "WLD") & (flows["code"] == "854232")
+                      & (flows["flow"] == "M") & (flows["year"] == 2019) & (flows["source"] == "comtrade")]
+    assert memory_m["value_usd"].sum() == pytest.approx(bilateral["value_usd"].sum())
+    assert bilateral["mirror"].all()
