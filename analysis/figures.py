@@ -189,7 +189,7 @@ def it_chart(data: pd.DataFrame, *, segments: list[str], partners: list[str], ye
     for r, segment in enumerate(segments):
         for c, direction in enumerate(("export", "import")):
             ax = axes[r, c]
-            ax.set_title(f"{segment}: {direction} intensity" if nrow > 1 or segment else f"{direction} intensity")
+            ax.set_title(f"{segment}: {direction} intensity" if nrow > 1 else f"{direction.capitalize()} intensity")
             sub = data[(data["segment"] == segment) & (data["direction"] == direction)]
             if _partner_lines(ax, sub, partners, years):
                 ax.axhline(1, color="#333333", lw=1, ls="--", zorder=1)
