@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from . import config, edition, figures, findings, products, style
 from .findings import QUADRANT_MEANING, available, fmt
+from .indicators import tsi_band
 from .schema import WORLD
 
 # Which segments each sector's GL and IT figures show (group keys of the product table).
@@ -200,7 +201,7 @@ class Sector:
         (y0, v0), (y1, v1) = tsi[["year", "value"]].iloc[0], tsi[["year", "value"]].iloc[-1]
         text = f"For {name}, RSCA is {edition.NOT_AVAILABLE}{why}; its TSI was {fmt(v0)} in {int(y0)}"
         if int(y1) != int(y0):
-            text += f" and {fmt(v1)} in {int(y1)} ({findings.tsi_band(v1)} specialization)"
+            text += f" and {fmt(v1)} in {int(y1)} ({tsi_band(v1)} specialization)"
         return text + "."
 
     def gl_value(self, group: str, partner: str, year: int) -> float:

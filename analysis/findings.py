@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-from .indicators import tsi_band  # noqa: F401  (re-exported: the chapter words TSI bands from here)
-
 QUADRANT_MEANING = {
     "I": "comparative advantage and trade surplus",
     "II": "trade surplus without comparative advantage",

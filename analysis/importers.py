@@ -100,7 +100,8 @@ def _years(series: pd.Series, path: Path, column: str) -> np.ndarray:
     return years.astype(int)
 
 
-def _frame(path: Path, source: str, **cols) -> pd.DataFrame:
+def _frame(source: str, **cols) -> pd.DataFrame:
+    """Canonical flow rows from column values (scalars broadcast)."""
     df = pd.DataFrame(cols)
     df["source"] = source
     if "mirror" not in df:
@@ -144,7 +145,7 @@ def _comtrade_plus(df: pd.DataFrame, path: Path) -> Imported:
     values = _numbers(df["primaryValue"], path, "primaryValue")
     rev = df["classificationCode"].map(lambda c: CLASSIFICATIONS.get(c.strip(), c.strip())) \
         if "classificationCode" in df else pd.Series([revision_for_year(y) for y in years])
-    flows = _frame(path, COMTRADE, year=years, reporter=_iso_codes(df["reporterCode"], df.get("reporterISO")),
+    flows = _frame(COMTRADE, year=years, reporter=_iso_codes(df["reporterCode"], df.get("reporterISO")),
                    partner=_iso_codes(df["partnerCode"], df.get("partnerISO")), flow=df["flowCode"].str.strip(),
                    code=df["cmdCode"].str.strip(), code_system="HS", hs_revision=rev.to_numpy(), value_usd=values)
     flows["code_system"] = np.where(flows["code"].str.len() == 6, HS6, "HS" + flows["code"].str.len().astype(str))
@@ -178,7 +179,7 @@ def _comtrade_legacy(df: pd.DataFrame, path: Path) -> Imported:
     rev = df["Classification"].map(lambda c: CLASSIFICATIONS.get(c.strip(), c.strip())) \
         if "Classification" in df else pd.Series([revision_for_year(y) for y in years])
     code = df["Commodity Code"].str.strip()
-    flows = _frame(path, COMTRADE, year=years, reporter=_iso_codes(df["Reporter Code"], df.get("Reporter ISO")),
+    flows = _frame(COMTRADE, year=years, reporter=_iso_codes(df["Reporter Code"], df.get("Reporter ISO")),
                    partner=_iso_codes(df["Partner Code"], df.get("Partner ISO")), flow=flows_raw.map(flow_map),
                    code=code, code_system=np.where(code.str.len() == 6, HS6, "HS"), hs_revision=rev.to_numpy(),
                    value_usd=_numbers(df["Trade Value (US$)"], path, "Trade Value (US$)"))
@@ -191,7 +192,7 @@ def _comtrade_tidy(df: pd.DataFrame, path: Path) -> Imported:
     years = _years(df["year"], path, "year")
     names = {c: countries.iso3_from_name(c) or countries.UNKNOWN for c in
              set(df["reporter_code"]) | set(df["partner_code"])}
-    flows = _frame(path, COMTRADE, year=years, reporter=df["reporter_code"].map(names).to_numpy(),
+    flows = _frame(COMTRADE, year=years, reporter=df["reporter_code"].map(names).to_numpy(),
                    partner=df["partner_code"].map(names).to_numpy(), flow="X", code=df["hs_code"].str.strip(),
                    code_system=HS6, hs_revision=[revision_for_year(y) for y in years],
                    value_usd=_numbers(df["trade_value_usd"], path, "trade_value_usd"))
@@ -212,7 +213,7 @@ def _taiwan_ccc(df: pd.DataFrame, path: Path) -> Imported:
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataImportError(f"{path}: line {row + 2}: HS Code is not an 11-digit CCC line: {code.iloc[row]!r}")
     partner = df["Country"].map(lambda n: countries.iso3_from_name(n) or countries.UNKNOWN).to_numpy()
-    lines = _frame(path, TAIWAN, year=years, reporter="TWN", partner=partner, flow="X", code=code.to_numpy(),
+    lines = _frame(TAIWAN, year=years, reporter="TWN", partner=partner, flow="X", code=code.to_numpy(),
                    code_system="CCC", hs_revision=[revision_for_year(y) for y in years],
                    value_usd=_numbers(df["Export Value (USD)"], path, "Export Value (USD)"))
     lines = lines.groupby([c for c in FLOW_COLUMNS if c != "value_usd"], as_index=False)["value_usd"].sum()
@@ -232,7 +233,7 @@ def _taiwan_portal(df: pd.DataFrame, path: Path) -> Imported:
         row = int(np.flatnonzero(flow.isna().to_numpy())[0])
         raise DataImportError(f"{path}: line {row + 2}: Imports/Exports must be Imports or Exports")
     partner = df["Country(Area)"].map(lambda n: countries.iso3_from_name(n) or countries.UNKNOWN).to_numpy()
-    flows = _frame(path, TAIWAN, year=years, reporter="TWN", partner=partner, flow=flow.to_numpy(),
+    flows = _frame(TAIWAN, year=years, reporter="TWN", partner=partner, flow=flow.to_numpy(),
                    code=df["Commodity Code"].str.strip().to_numpy(), code_system=HS6,
                    hs_revision=[revision_for_year(y) for y in years],
                    value_usd=_numbers(df["Value(USD$ 1000)"], path, "Value(USD$ 1000)") * 1000)
@@ -269,9 +270,9 @@ def _baci(df: pd.DataFrame, path: Path) -> Imported:
     revs = [rev or revision_for_year(y) for y in years]
     values = _numbers(df["v"], path, "v") * 1000
     code = df["k"].str.strip().str.zfill(6).to_numpy()
-    x = _frame(path, BACI, year=years, reporter=exporter.to_numpy(), partner=importer.to_numpy(), flow="X",
+    x = _frame(BACI, year=years, reporter=exporter.to_numpy(), partner=importer.to_numpy(), flow="X",
                code=code, code_system=HS6, hs_revision=revs, value_usd=values)
-    m = _frame(path, BACI, year=years, reporter=importer.to_numpy(), partner=exporter.to_numpy(), flow="M",
+    m = _frame(BACI, year=years, reporter=importer.to_numpy(), partner=exporter.to_numpy(), flow="M",
                code=code, code_system=HS6, hs_revision=revs, value_usd=values, mirror=True)
     out = Imported(path, "CEPII BACI", _with_world(_check_duplicates(pd.concat([x, m], ignore_index=True), path)))
     out.notes.append("BACI reconciles both reports into one FOB value; import rows are that value, flagged mirror")
@@ -306,7 +307,7 @@ def _korea(df: pd.DataFrame, path: Path) -> Imported:
                               f"{df['country'].iloc[row]} {years[row]}")
     partner = df["country"].map(lambda n: countries.iso3_from_name(n) or countries.UNKNOWN).to_numpy()
     revs = [revision_for_year(y) for y in years]
-    parts = [_frame(path, KOREA, year=years, reporter="KOR", partner=partner, flow=flow, code=code.to_numpy(),
+    parts = [_frame(KOREA, year=years, reporter="KOR", partner=partner, flow=flow, code=code.to_numpy(),
                     code_system="HSK", hs_revision=revs, value_usd=_numbers(df[col], path, col))
              for flow, col in (("X", "export_usd"), ("M", "import_usd"))]
     lines = pd.concat(parts, ignore_index=True)
@@ -420,10 +421,15 @@ def closed_panel_world(flows: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([flows, world[FLOW_COLUMNS]], ignore_index=True)
 
 
+def _stack(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """Concatenate the non-empty frames (an empty table with `columns` when there are none)."""
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
 def combine(items: list[Imported]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Merge imported files into (flows, totals, re_flows); mirror fill and world rows added."""
-    flows = pd.concat([i.flows for i in items if len(i.flows)], ignore_index=True) if any(
-        len(i.flows) for i in items) else pd.DataFrame(columns=FLOW_COLUMNS)
+    flows = _stack([i.flows for i in items], FLOW_COLUMNS)
     if "closed_panel" not in flows:
         flows["closed_panel"] = False
     key = ["year", "reporter", "partner", "flow", "code", "code_system"]
@@ -431,10 +437,8 @@ def combine(items: list[Imported]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataF
     flows = flows.drop_duplicates(subset=key, keep="first")
     flows = mirror_fill(flows.assign(closed_panel=flows["closed_panel"].fillna(False)))
     flows = closed_panel_world(flows)
-    totals = pd.concat([i.totals for i in items if len(i.totals)], ignore_index=True) if any(
-        len(i.totals) for i in items) else pd.DataFrame(columns=TOTAL_COLUMNS)
-    re_flows = pd.concat([i.re_flows for i in items if len(i.re_flows)], ignore_index=True) if any(
-        len(i.re_flows) for i in items) else pd.DataFrame(columns=FLOW_COLUMNS)
+    totals = _stack([i.totals for i in items], TOTAL_COLUMNS)
+    re_flows = _stack([i.re_flows for i in items], FLOW_COLUMNS)
     return flows[FLOW_COLUMNS], totals, re_flows
 
 

@@ -337,7 +337,6 @@ def compute_panel(panel: Panel, *, reporters: Iterable[str] | None = None, partn
 
     # Reporter-level indicators against the world (partner = WLD).
     has_world = ~(np.isnan(Xc) & np.isnan(Mc)) & sel3
-    tsi_w = _ratio(Xc - Mc, Xc + Mc)
     rca = _ratio(_ratio(Xc, tot_x[:, :, None]), _ratio(Xw, panel.totals["X"][:, w][:, None])[:, None, :])
     rsca = _ratio(rca - 1, rca + 1)
     share = _ratio(Xc, Xw[:, None, :])

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import indicators
 from analysis.indicators import FORMULAS, compute, tsi_band
 from analysis.products import Group
 

@@ -20,7 +20,7 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from .qmd import Cell, Document, Markdown, fill_inline
+from .qmd import Cell, Document, fill_inline
 
 INLINE_MARK = "\x1eINLINE"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
