@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -333,5 +334,11 @@ def quarto_available() -> bool:
 
 
 def build_with_quarto(root: Path = ROOT) -> None:
-    """Render with the Quarto CLI, the same sources and the same _book/ layout."""
-    subprocess.run(["quarto", "render", str(root)], check=True, cwd=root)
+    """Render with the Quarto CLI, the same sources and the same _book/ layout.
+
+    Quarto's kernel runs this interpreter (QUARTO_PYTHON), so the chapters import the same package.
+    """
+    env = {**os.environ, "QUARTO_PYTHON": sys.executable}
+    proc = subprocess.run(["quarto", "render", str(root)], cwd=root, env=env)
+    if proc.returncode != 0:
+        raise RenderError(f"quarto render failed with exit code {proc.returncode}")
