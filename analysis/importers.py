@@ -216,9 +216,7 @@ def _taiwan_ccc(df: pd.DataFrame, path: Path) -> Imported:
     lines = _frame(TAIWAN, year=years, reporter="TWN", partner=partner, flow="X", code=code.to_numpy(),
                    code_system="CCC", hs_revision=[revision_for_year(y) for y in years],
                    value_usd=_numbers(df["Export Value (USD)"], path, "Export Value (USD)"))
-    lines = lines.groupby([c for c in FLOW_COLUMNS if c != "value_usd"], as_index=False)["value_usd"].sum()
-    hs6 = lines.assign(code=lines["code"].str[:6], code_system=HS6)
-    flows = _with_world(pd.concat([lines, hs6], ignore_index=True))
+    flows = _with_world(_with_hs6(lines))
     out = Imported(path, "Taiwan customs CCC lines by destination", flows[FLOW_COLUMNS])
     out.notes.append("Taiwan's exports to the world are the sums over all destinations")
     return out
@@ -238,10 +236,22 @@ def _taiwan_portal(df: pd.DataFrame, path: Path) -> Imported:
                    hs_revision=[revision_for_year(y) for y in years],
                    value_usd=_numbers(df["Value(USD$ 1000)"], path, "Value(USD$ 1000)") * 1000)
     flows = flows[flows["partner"] != "TWN"]   # re-imports of own goods are not trade with a partner
-    flows = flows.groupby([c for c in FLOW_COLUMNS if c != "value_usd"], as_index=False)["value_usd"].sum()
+    flows = _sum_rows(flows)
     out = Imported(path, "Taiwan customs portal (thousand USD)", _with_world(flows)[FLOW_COLUMNS])
     out.notes.append("values converted from thousand USD; Taiwan's trade with the world is the sum over partners")
     return out
+
+
+def _sum_rows(flows: pd.DataFrame) -> pd.DataFrame:
+    """One row per flow key: values of rows that share every other column are added."""
+    return flows.groupby([c for c in FLOW_COLUMNS if c != "value_usd"], as_index=False)["value_usd"].sum()
+
+
+def _with_hs6(lines: pd.DataFrame) -> pd.DataFrame:
+    """National tariff lines plus their HS6 aggregates (the sum of the lines under each HS6 code)."""
+    lines = _sum_rows(lines)
+    hs6 = _sum_rows(lines.assign(code=lines["code"].str[:6], code_system=HS6))
+    return pd.concat([lines, hs6], ignore_index=True)
 
 
 def _with_world(flows: pd.DataFrame) -> pd.DataFrame:
@@ -310,11 +320,7 @@ def _korea(df: pd.DataFrame, path: Path) -> Imported:
     parts = [_frame(KOREA, year=years, reporter="KOR", partner=partner, flow=flow, code=code.to_numpy(),
                     code_system="HSK", hs_revision=revs, value_usd=_numbers(df[col], path, col))
              for flow, col in (("X", "export_usd"), ("M", "import_usd"))]
-    lines = pd.concat(parts, ignore_index=True)
-    lines = lines.groupby([c for c in FLOW_COLUMNS if c != "value_usd"], as_index=False)["value_usd"].sum()
-    hs6 = lines.assign(code=lines["code"].str[:6], code_system=HS6)
-    hs6 = hs6.groupby([c for c in FLOW_COLUMNS if c != "value_usd"], as_index=False)["value_usd"].sum()
-    flows = pd.concat([lines, hs6], ignore_index=True)
+    flows = _with_hs6(pd.concat(parts, ignore_index=True))
     if not (flows["partner"] == WORLD).any():
         flows = _with_world(flows)
     return Imported(path, "Korea Customs Service HSK extract", flows[FLOW_COLUMNS])

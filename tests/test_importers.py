@@ -177,3 +177,14 @@ def test_closed_panel_world_sums_only_its_own_flows(sample_dir):
                       & (flows["flow"] == "M") & (flows["year"] == 2019) & (flows["source"] == "comtrade")]
     assert memory_m["value_usd"].sum() == pytest.approx(bilateral["value_usd"].sum())
     assert bilateral["mirror"].all()
+
+
+def test_taiwan_hs6_rows_sum_their_ccc_lines_and_survive_combine(sample_dir):
+    item = importers.read(sample_dir / "taiwan_customs_ic_exports_by_destination_2013_2025.csv")
+    key = ["year", "reporter", "partner", "flow", "code", "code_system"]
+    assert not item.flows.duplicated(subset=key).any()
+    flows, _, _ = importers.combine([item])
+    pick = flows[(flows["partner"] == "WLD") & (flows["year"] == 2013)]
+    ccc = pick[(pick["code_system"] == "CCC") & pick["code"].str.startswith("854232")]["value_usd"].sum()
+    hs6 = pick[(pick["code_system"] == "HS6") & (pick["code"] == "854232")]["value_usd"]
+    assert len(hs6) == 1 and hs6.iloc[0] == pytest.approx(ccc)
