@@ -86,6 +86,7 @@ class Sector:
         return self.ed.source_line
 
     # --- data for the figures ----------------------------------------------------------------
+    @cached_property
     def quadrant_data(self) -> pd.DataFrame:
         """economy, year, RSCA, TSI for the focus economies (and configured extras)."""
         frames = []
@@ -121,11 +122,11 @@ class Sector:
 
     @property
     def rsca_available(self) -> bool:
-        return bool(self.quadrant_data().dropna(subset=["RSCA", "TSI"]).shape[0])
+        return bool(self.quadrant_data.dropna(subset=["RSCA", "TSI"]).shape[0])
 
     def quadrant_figure(self) -> Figure:
         """RSCA x TSI trajectories; TSI alone by year where RSCA cannot be computed."""
-        data = self.quadrant_data()
+        data = self.quadrant_data
         if self.rsca_available or data["TSI"].isna().all():
             return self._finish(figures.quadrant_chart(data, label=self.ed.label), "quadrant")
         note = f"RSCA {edition.NOT_AVAILABLE} (no totals of all goods): TSI shown by year"
@@ -148,8 +149,7 @@ class Sector:
     # --- notes under the figures ----------------------------------------------------------------
     def _codes(self, kind: str) -> list[str]:
         keys = [self.key] if kind == "quadrant" else FIGURE_SEGMENTS[self.key][kind]
-        by_key = {g.key: g for g in products.report_groups()}
-        return [c for k in keys for c in by_key[k].codes]
+        return [c for k in keys for c in products.codes_of(k)]
 
     def note(self, kind: str) -> str:
         """The source line, the quadrant note and any classification break a figure crosses."""

@@ -190,12 +190,10 @@ class Panel:
             self.products = [g.key for g in groups]
             member = np.zeros((len(codes), len(groups)))
             for j, g in enumerate(groups):
-                for code in g.codes:
-                    pos = codes.get_indexer([code])[0]
-                    if pos >= 0:
-                        member[pos, j] = 1.0
-            self.national = np.array([all(self.national_codes[codes.get_indexer([c])[0]] for c in g.codes
-                                          if c in codes) for g in groups], bool)
+                pos = codes.get_indexer(list(g.codes))
+                member[pos[pos >= 0], j] = 1.0
+            # A group is national when none of its codes in the data is an HS code.
+            self.national = member[~self.national_codes].sum(axis=0) == 0
             self.X = self._aggregate(code_cube["X"], member)
             self.M = self._aggregate(code_cube["M"], member)
             self.lines_X, self.lines_M, self.member = code_cube["X"], code_cube["M"], member

@@ -101,3 +101,8 @@ def report_groups(include_optional: bool = False) -> list[Group]:
             codes = tuple(c for part in parts for c in by_key.get(f"{sector}/{part}", Group("", "", "", ())).codes)
             extra.append(Group(f"{sector}/{name}", sector, name, codes))
     return base + extra
+
+
+def codes_of(key: str) -> tuple[str, ...]:
+    """The codes of a report group by its key (empty for an unknown key)."""
+    return next((g.codes for g in report_groups() if g.key == key), ())

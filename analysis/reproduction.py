@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import edition, findings
 from .paths import REFERENCE
+from .products import codes_of
 from .schema import WORLD
 
 SEGMENT_GROUPS: dict[str, str] = {
@@ -40,9 +41,7 @@ def _nearest(ed: edition.Edition, indicator: str, group: str, reporter: str, par
 
 
 def _value_flow(ed: edition.Edition, group: str, row: pd.Series, year: int) -> tuple[int | None, float]:
-    from .products import report_groups
-
-    codes = {g.key: g.codes for g in report_groups()}.get(group, ())
+    codes = codes_of(group)
     flows = ed.stored.flows
     flow = "X" if row["direction"] == "export" else "M"
     sub = flows[(flows["reporter"] == row["reporter"]) & (flows["partner"] == row["partner"])
