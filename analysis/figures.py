@@ -189,7 +189,9 @@ def it_chart(data: pd.DataFrame, *, segments: list[str], partners: list[str], ye
     for r, segment in enumerate(segments):
         for c, direction in enumerate(("export", "import")):
             ax = axes[r, c]
-            ax.set_title(f"{segment}: {direction} intensity" if nrow > 1 else f"{direction.capitalize()} intensity")
+            title = f"{segment}: {direction} intensity" if nrow > 1 else f"{direction.capitalize()} intensity"
+            # Half-width panels: a long segment name goes on its own line rather than into the next title.
+            ax.set_title(title if len(title) <= 32 else title.replace(": ", ":\n", 1))
             sub = data[(data["segment"] == segment) & (data["direction"] == direction)]
             if _partner_lines(ax, sub, partners, years):
                 ax.axhline(1, color="#333333", lw=1, ls="--", zorder=1)
