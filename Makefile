@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/python -m analysis build --data "$(DATA)" --engine $(ENGINE)
+	$(BIN)/python -m analysis build $(foreach d,$(DATA),--data "$(d)") --engine $(ENGINE)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q

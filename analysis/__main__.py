@@ -13,11 +13,13 @@ app = typer.Typer(help="Trilateral semiconductor trade report: data, indicators 
 data_app = typer.Typer(help="Inspect the processed data of an edition.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 console = Console(stderr=True)
+DATA_HELP = ("'demo', or a folder (or file) of raw trade data; repeat --data to read several together, "
+             "e.g. trade files and a totals-of-all-goods file.")
 
 
 @app.command()
 def build(
-    data: str = typer.Option("demo", help="'demo' or a folder of raw trade files."),
+    data: list[str] = typer.Option(["demo"], help=DATA_HELP),
     engine: str = typer.Option("auto", help="auto (quarto when on PATH), builtin or quarto."),
     out: Optional[Path] = typer.Option(None, help="Output folder (default _book/)."),
     jobs: int = typer.Option(2, help="Chapters executed in parallel."),
@@ -42,16 +44,16 @@ def build(
 
 @app.command()
 def indicators(
-    data: str = typer.Option("demo", help="'demo' or a folder of raw trade files."),
+    data: list[str] = typer.Option(["demo"], help=DATA_HELP),
     level: str = typer.Option("group", help="group (sectors and segments) or code."),
     out: Path = typer.Option(..., help="CSV file to write."),
 ) -> None:
     """Compute every indicator for an edition and write the tidy table as CSV."""
-    from . import indicators as engine
-    from . import store
+    from . import coverage, store
 
     stored = store.load(store.prepare(data))
-    table = stored.indicators if level == "group" else engine.compute(stored.flows, stored.totals, level=level)
+    table = stored.indicators if level == "group" else coverage.compute(stored.flows, stored.totals, level=level)
+    table = coverage.labelled(table, stored.manifest.get("coverages", {}))
     out.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out, index=False)
     console.print(f"wrote {len(table):,} rows to {out}")
@@ -65,8 +67,7 @@ def import_(paths: list[Path] = typer.Argument(..., help="Raw files or folders o
     from . import store
     from .importers import DataImportError, import_paths, raw_files
 
-    target = paths[0]
-    folder = store.PROCESSED / store.edition_name(target)
+    folder = store.PROCESSED / store.edition_name(paths)
     try:
         files = raw_files(paths)
         with Progress(console=console, transient=True) as progress:
@@ -80,7 +81,7 @@ def import_(paths: list[Path] = typer.Argument(..., help="Raw files or folders o
         console.print(f"[red]import failed:[/red] {exc}")
         raise typer.Exit(1)
     console.print(f"processed edition written to {folder}")
-    console.print(f"build it with: python -m analysis build --data {target}")
+    console.print("build it with: python -m analysis build " + " ".join(f"--data {p}" for p in paths))
 
 
 @app.command()
@@ -109,7 +110,7 @@ def fetch(
 
 
 @data_app.command("status")
-def data_status(data: str = typer.Option("demo", help="'demo' or a folder of raw trade files.")) -> None:
+def data_status(data: list[str] = typer.Option(["demo"], help=DATA_HELP)) -> None:
     """Coverage of an edition: reporters x years x sectors, sources and mirror share."""
     from rich.table import Table
 

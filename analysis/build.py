@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from . import store
+from . import coverage, store
 from .edition import SYNTHETIC_LABEL
 from .paths import BOOK, ROOT
 from .render import book
@@ -57,7 +57,7 @@ def export_indicators(table: pd.DataFrame, folder: Path, stamp: str = "") -> lis
     return [csv, xlsx]
 
 
-def run(data: str | Path = store.DEMO, engine: str = "auto", out: Path | None = None, jobs: int = 2,
+def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = None, jobs: int = 2,
         pdf: bool = True, freeze: Path | None = None) -> Build:
     """Build the report for an edition ("demo" or a folder of raw files)."""
     if engine not in ENGINES:
@@ -79,5 +79,5 @@ def run(data: str | Path = store.DEMO, engine: str = "auto", out: Path | None = 
                             edition_name=str(stored.manifest.get("edition", "full")),
                             freeze=freeze or ROOT / "_freeze" / folder.name)
     stamp = hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
-    export_indicators(stored.indicators, out / "data", stamp)
+    export_indicators(coverage.labelled(stored.indicators, stored.manifest.get("coverages", {})), out / "data", stamp)
     return Build(folder, result, time.perf_counter() - start)

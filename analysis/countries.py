@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pandas as pd
+import pycountry
 
 from .paths import REFERENCE
 
@@ -48,3 +49,20 @@ def iso3_from_code(code: object) -> str | None:
 def iso3_from_name(name: object) -> str | None:
     """ISO3 of a name (English, Comtrade's, Taiwan customs' Chinese) or of an ISO3 / Comtrade ISO code."""
     return _by_name().get(str(name).strip().casefold())
+
+
+@lru_cache(maxsize=512)
+def iso3_from_m49(code: object) -> str | None:
+    """ISO3 of a standard M49 / ISO 3166 numeric code (UNCTADstat: 840 USA, 158 TWN, 0 World).
+
+    0 is the world; other codes come from ISO 3166 (pycountry). Comtrade's own codes (842, 490,
+    251, ...) are not M49 and do not belong here: use `iso3_from_code` for those.
+    """
+    try:
+        number = int(str(code).strip())
+    except ValueError:
+        return None
+    if number == 0:
+        return "WLD"
+    found = pycountry.countries.get(numeric=f"{number:03d}")
+    return found.alpha_3 if found else None

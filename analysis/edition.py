@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import store
+from . import coverage, store
 from .schema import WORLD
 
 ENV_EDITION = "TRADE_REPORT_EDITION"
@@ -89,9 +89,10 @@ class Edition:
 @lru_cache(maxsize=4)
 def _load(folder: str) -> Edition:
     stored = store.load(Path(folder))
-    table = stored.indicators.copy()
-    for col in ("reporter", "partner", "group", "indicator", "variant"):
-        table[col] = table[col].astype(str)
+    table = coverage.resolve(stored.indicators, stored.manifest.get("coverages", {}))
+    for col in ("reporter", "partner", "group", "indicator", "variant", "reason", "coverage"):
+        if col in table:
+            table[col] = table[col].astype(str)
     return Edition(stored, table)
 
 

@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 
 from . import countries, store
+from .paths import REFERENCE
 from .products import HS6, revision_for_year
 from .schema import FLOW_COLUMNS, TOTAL_COLUMNS, WORLD
 
-COMTRADE, TAIWAN, BACI, KOREA = "comtrade", "taiwan-customs", "baci", "korea-customs"
+COMTRADE, TAIWAN, BACI, KOREA, UNCTAD = "comtrade", "taiwan-customs", "baci", "korea-customs", "unctadstat"
 CLASSIFICATIONS = {"H0": "H0", "H1": "H1", "H2": "H2", "H3": "H3", "H4": "H4", "H5": "H5", "H6": "H6",
                    "HS92": "H0", "HS96": "H1", "HS02": "H2", "HS07": "H3", "HS12": "H4", "HS17": "H5", "HS22": "H6"}
 
@@ -41,6 +42,7 @@ class Imported:
     totals: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TOTAL_COLUMNS))
     re_flows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FLOW_COLUMNS))
     notes: list[str] = field(default_factory=list)
+    coverage: str = ""
 
 
 # --- reading text ------------------------------------------------------------------------------
@@ -93,7 +95,7 @@ def _numbers(series: pd.Series, path: Path, column: str) -> np.ndarray:
 
 def _years(series: pd.Series, path: Path, column: str) -> np.ndarray:
     years = _numbers(series, path, column)
-    bad = (years < 1950) | (years > 2100) | (years != np.round(years))
+    bad = (years < 1900) | (years > 2100) | (years != np.round(years))
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise DataImportError(f"{path}: line {row + 2}: {column} is not a year: {series.iloc[row]!r}")
@@ -101,11 +103,12 @@ def _years(series: pd.Series, path: Path, column: str) -> np.ndarray:
 
 
 def _frame(source: str, **cols) -> pd.DataFrame:
-    """Canonical flow rows from column values (scalars broadcast)."""
+    """Canonical flow rows from column values (scalars broadcast); `read` sets the coverage."""
     df = pd.DataFrame(cols)
     df["source"] = source
     if "mirror" not in df:
         df["mirror"] = False
+    df["coverage"] = ""
     return df[FLOW_COLUMNS]
 
 
@@ -255,7 +258,7 @@ def _with_hs6(lines: pd.DataFrame) -> pd.DataFrame:
 
 
 def _with_world(flows: pd.DataFrame) -> pd.DataFrame:
-    keys = ["year", "reporter", "flow", "code", "code_system", "hs_revision", "source", "mirror"]
+    keys = ["year", "reporter", "flow", "code", "code_system", "hs_revision", "source", "mirror", "coverage"]
     world = flows.groupby(keys, as_index=False)["value_usd"].sum().assign(partner=WORLD)
     return pd.concat([flows, world[FLOW_COLUMNS]], ignore_index=True)
 
@@ -335,6 +338,29 @@ def _totals_csv(df: pd.DataFrame, path: Path) -> Imported:
     return Imported(path, "totals of all goods", pd.DataFrame(columns=FLOW_COLUMNS), totals)
 
 
+UNCTAD_VALUE = "US$ at current prices in millions"
+UNCTAD_FLOWS = {"01": "M", "02": "X"}
+
+
+def _unctad_totals(df: pd.DataFrame, path: Path) -> Imported:
+    """UNCTADstat merchandise totals (millions of USD, M49 economies; groups 1000 and above dropped)."""
+    _require(df, path, ["Year", "Economy", "Flow", UNCTAD_VALUE])
+    df = df[df["Flow"].str.strip().isin(UNCTAD_FLOWS)]
+    number = pd.to_numeric(df["Economy"].str.strip(), errors="coerce")
+    df = df[number.notna() & (number < 1000)]              # 1000 and above: groups of economies
+    df = df[df[UNCTAD_VALUE].str.strip() != ""]          # a missing value is missing, not zero
+    economy = df["Economy"].str.strip()
+    iso = {c: countries.iso3_from_m49(c) or f"M49:{int(c)}" for c in economy.unique()}
+    totals = pd.DataFrame({"year": _years(df["Year"], path, "Year"), "reporter": economy.map(iso).to_numpy(),
+                           "flow": df["Flow"].str.strip().map(UNCTAD_FLOWS).to_numpy(),
+                           "value_usd": _numbers(df[UNCTAD_VALUE], path, UNCTAD_VALUE) * 1e6,
+                           "source": UNCTAD})
+    out = Imported(path, "UNCTADstat merchandise totals (million USD)", pd.DataFrame(columns=FLOW_COLUMNS), totals)
+    out.notes.append("totals of all goods in millions of USD, converted; economy groups (codes 1000 and above) "
+                     "are left out; United States is M49 840 and Chinese Taipei 158")
+    return out
+
+
 FORMATS: list[tuple[str, Callable[[set[str]], bool], Callable[[pd.DataFrame, Path], Imported]]] = [
     ("comtrade-plus", lambda h: {"primaryValue", "reporterCode", "cmdCode"} <= h, _comtrade_plus),
     ("comtrade-legacy", lambda h: "Trade Value (US$)" in h, _comtrade_legacy),
@@ -344,6 +370,7 @@ FORMATS: list[tuple[str, Callable[[set[str]], bool], Callable[[pd.DataFrame, Pat
     ("baci", lambda h: {"t", "i", "j", "k", "v"} <= h, _baci),
     ("korea-customs", lambda h: bool(h & set(KOREA_COLUMNS["hsk"])), _korea),
     ("totals", lambda h: {"year", "reporter", "flow", "value_usd"} <= h and "partner" not in h, _totals_csv),
+    ("unctad-totals", lambda h: {"Economy", "Flow", UNCTAD_VALUE} <= h, _unctad_totals),
 ]
 
 
@@ -371,11 +398,17 @@ def read(path: Path) -> Imported:
         df = pd.DataFrame(records).astype(str).replace({"None": "", "nan": ""})
         if df.empty:
             raise DataImportError(f"{path}: no data records")
-        return _comtrade_plus(df, path)
-    df = read_csv(path)
-    name = detect(path, df.columns)
-    reader = next(r for n, _t, r in FORMATS if n == name)
-    return reader(df, path)
+        name, item = "comtrade-plus", _comtrade_plus(df, path)
+    else:
+        df = read_csv(path)
+        name = detect(path, df.columns)
+        reader = next(r for n, _t, r in FORMATS if n == name)
+        item = reader(df, path)
+    # One coverage per format: files of the same format add reporters, years or codes to it.
+    item.coverage = name
+    item.flows["coverage"] = name
+    item.re_flows["coverage"] = name
+    return item
 
 
 def raw_files(paths: Iterable[Path]) -> list[Path]:
@@ -398,12 +431,13 @@ def raw_files(paths: Iterable[Path]) -> list[Path]:
 def mirror_fill(flows: pd.DataFrame) -> pd.DataFrame:
     """Fill missing bilateral flows from the partner's report, flagged `mirror`.
 
-    Imports of c from d = exports of d to c, and the other way round. A reported flow always wins.
+    Imports of c from d = exports of d to c, and the other way round, within one coverage (a
+    mirror never crosses from one source's panel into another's). A reported flow always wins.
     """
     bil = flows[(flows["partner"] != WORLD) & (flows["reporter"] != WORLD)]
     mirror = bil.rename(columns={"reporter": "partner", "partner": "reporter"})
     mirror = mirror.assign(flow=mirror["flow"].map({"X": "M", "M": "X"}), mirror=True)[list(flows.columns)]
-    key = ["year", "reporter", "partner", "flow", "code"]
+    key = ["coverage", "year", "reporter", "partner", "flow", "code"]
     have = pd.MultiIndex.from_frame(bil[key])
     new = mirror[~pd.MultiIndex.from_frame(mirror[key]).isin(have)]
     return pd.concat([flows, new], ignore_index=True)
@@ -414,14 +448,14 @@ def closed_panel_world(flows: pd.DataFrame) -> pd.DataFrame:
     closed = flows[flows["closed_panel"].fillna(False).astype(bool)] if "closed_panel" in flows else flows.iloc[:0]
     if closed.empty:
         return flows
-    pairs = closed[["year", "reporter"]].drop_duplicates()
+    pairs = closed[["coverage", "year", "reporter"]].drop_duplicates()
     # Only the closed panel's own flows (and their mirrors) add up to its world.
     bil = flows[(flows["partner"] != WORLD) & flows["closed_panel"].fillna(False).astype(bool)]
-    bil = bil.merge(pairs, on=["year", "reporter"])
-    keys = ["year", "reporter", "flow", "code", "code_system", "hs_revision", "source"]
+    bil = bil.merge(pairs, on=["coverage", "year", "reporter"])
+    keys = ["coverage", "year", "reporter", "flow", "code", "code_system", "hs_revision", "source"]
     world = bil.groupby(keys, as_index=False).agg(value_usd=("value_usd", "sum"), mirror=("mirror", "max"))
     world["partner"] = WORLD
-    key = ["year", "reporter", "flow", "code"]
+    key = ["coverage", "year", "reporter", "flow", "code"]
     existing = pd.MultiIndex.from_frame(flows.loc[flows["partner"] == WORLD, key])
     world = world[~pd.MultiIndex.from_frame(world[key]).isin(existing)]
     return pd.concat([flows, world[FLOW_COLUMNS]], ignore_index=True)
@@ -438,8 +472,9 @@ def combine(items: list[Imported]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataF
     flows = _stack([i.flows for i in items], FLOW_COLUMNS)
     if "closed_panel" not in flows:
         flows["closed_panel"] = False
-    key = ["year", "reporter", "partner", "flow", "code", "code_system"]
-    # The same flow from two sources: the first file (in path order) wins, so imports are repeatable.
+    key = ["coverage", "year", "reporter", "partner", "flow", "code", "code_system"]
+    # The same flow twice within one coverage: the first file (in path order) wins, so imports are
+    # repeatable. The same flow from two coverages is kept in both: each is computed on its own.
     flows = flows.drop_duplicates(subset=key, keep="first")
     flows = mirror_fill(flows.assign(closed_panel=flows["closed_panel"].fillna(False)))
     flows = closed_panel_world(flows)
@@ -453,7 +488,8 @@ def import_paths(paths: list[Path], folder: Path, progress: Callable[[Path], Non
     """Import raw files into an edition folder (atomically); unchanged inputs are not re-imported."""
     files = raw_files(paths)
     inputs = [{"path": str(f.resolve()), "sha256": store.sha256(f)} for f in files]
-    code = [Path(__file__), Path(store.__file__), Path(store.indicators.__file__)]
+    code = [Path(__file__), Path(store.__file__), Path(store.coverage.__file__), Path(store.coverage.indicators.__file__),
+            Path(countries.__file__), REFERENCE / "coverages.csv", REFERENCE / "products.csv"]
     manifest_key = {"edition": edition, "synthetic": False, "input_hashes": [i["sha256"] for i in inputs],
                     "code": [store.sha256(f) for f in code]}
     if store.is_current(folder, manifest_key):

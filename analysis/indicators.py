@@ -85,6 +85,13 @@ NOTATION = (
     "are exports of all goods."
 )
 
+# How "the world" of an indicator is defined; every computation takes one, named in the output.
+WORLDS: dict[str, str] = {
+    "reported": "world as the source reports it (its World rows, and the World total of all goods)",
+    "reporters": "world = the sum over the coverage's own reporters (for RCA and RSCA, the reporters of the "
+                 "product that also have a total of all goods, summed the same way)",
+}
+
 OUTPUT_COLUMNS = ["year", "reporter", "partner", "group", "indicator", "variant", "value", "reason"]
 INDICATORS = ["TSI", "RCA", "RSCA", "GL", "EI", "II", "share"]
 VARIANTS = ["standard", "sum", "lines", "excl-reporter"]
@@ -231,16 +238,24 @@ class Panel:
         """[year, economy, product] flow with the world: the partner-WLD slice."""
         return cube[:, :, self.econ.get_loc(WORLD), :]
 
+    def summed_world(self, cube: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
+        """[year, product] sum over reporters of their flow with the world (`among`: a [year, economy,
+        product] mask of the reporters to include). Never for national lines."""
+        w = self.econ.get_loc(WORLD)
+        slice_ = self.world_flow(cube).copy()
+        slice_[:, w, :] = np.nan
+        if among is not None:
+            slice_[~among] = np.nan
+        summed = np.nansum(slice_, axis=1)
+        summed[np.all(np.isnan(slice_), axis=1)] = np.nan
+        summed[:, self.national] = np.nan  # a sum of national lines over reporters is no world total
+        return summed
+
     def world_total(self, cube: np.ndarray) -> np.ndarray:
         """[year, product] world flow: reporter WLD rows, else the sum over reporters."""
         w = self.econ.get_loc(WORLD)
         explicit = cube[:, w, w, :]
-        slice_ = self.world_flow(cube).copy()
-        slice_[:, w, :] = np.nan
-        summed = np.nansum(slice_, axis=1)
-        summed[np.all(np.isnan(slice_), axis=1)] = np.nan
-        summed[:, self.national] = np.nan  # a sum of national lines over reporters is no world total
-        return np.where(np.isnan(explicit), summed, explicit)
+        return np.where(np.isnan(explicit), self.summed_world(cube), explicit)
 
 
 def _reason_bilateral(x: np.ndarray, m: np.ndarray) -> np.ndarray:
@@ -305,24 +320,39 @@ def _undefined(values: np.ndarray, inputs: list[tuple[np.ndarray, str]], fallbac
 
 def compute(flows: pd.DataFrame, totals: pd.DataFrame | None = None, *, level: str = "group",
             products: list[Group] | None = None, reporters: Iterable[str] | None = None,
-            partners: Iterable[str] | None = None, years: Iterable[int] | None = None) -> pd.DataFrame:
+            partners: Iterable[str] | None = None, years: Iterable[int] | None = None,
+            world: str = "reported") -> pd.DataFrame:
     """All indicators for the panel, as one tidy table (see `OUTPUT_COLUMNS`).
 
     `level` is "group" (sectors and segments of the product table) or "code" (each code).
     Reporters, partners and years filter the output, not the inputs (world totals need all).
+    `world` names the world every denominator uses (see `WORLDS`); the flows must be one coverage.
     """
     panel = Panel(flows, totals, products, level)
-    return compute_panel(panel, reporters=reporters, partners=partners, years=years)
+    return compute_panel(panel, reporters=reporters, partners=partners, years=years, world=world)
 
 
 def compute_panel(panel: Panel, *, reporters: Iterable[str] | None = None, partners: Iterable[str] | None = None,
-                  years: Iterable[int] | None = None) -> pd.DataFrame:
+                  years: Iterable[int] | None = None, world: str = "reported") -> pd.DataFrame:
     """Indicators from an already built `Panel`."""
+    if world not in WORLDS:
+        raise ValueError(f"world must be one of {', '.join(WORLDS)}, not {world!r}")
     X, M = panel.X, panel.M
     Xc, Mc = panel.world_flow(X), panel.world_flow(M)          # [t, c, p]
-    Xw, Mw = panel.world_total(X), panel.world_total(M)        # [t, p]
     tot_x = panel.totals["X"]                                   # [t, c]
     w = panel.econ.get_loc(WORLD)
+    if world == "reported":
+        Xw, Mw = panel.world_total(X), panel.world_total(M)    # [t, p]
+        xw_rca = Xw
+        txw_rca = np.broadcast_to(tot_x[:, w][:, None], Xw.shape)
+    else:
+        Xw, Mw = panel.summed_world(X), panel.summed_world(M)
+        # RCA's world: the reporters of p that also have a total of all goods, both summed alike.
+        among = ~np.isnan(Xc) & ~np.isnan(tot_x)[:, :, None]
+        among[:, w, :] = False
+        xw_rca = panel.summed_world(X, among)
+        txw_rca = np.where(among, tot_x[:, :, None], 0.0).sum(axis=1)
+        txw_rca[np.isnan(xw_rca)] = np.nan
     rep_mask = np.ones(len(panel.econ), bool)
     rep_mask[w] = False
     if reporters is not None:
@@ -335,13 +365,14 @@ def compute_panel(panel: Panel, *, reporters: Iterable[str] | None = None, partn
 
     # Reporter-level indicators against the world (partner = WLD).
     has_world = ~(np.isnan(Xc) & np.isnan(Mc)) & sel3
-    rca = _ratio(_ratio(Xc, tot_x[:, :, None]), _ratio(Xw, panel.totals["X"][:, w][:, None])[:, None, :])
+    rca = _ratio(_ratio(Xc, tot_x[:, :, None]), _ratio(xw_rca, txw_rca)[:, None, :])
     rsca = _ratio(rca - 1, rca + 1)
     share = _ratio(Xc, Xw[:, None, :])
     xw_b = np.broadcast_to(Xw[:, None, :], Xc.shape)
     tx_b = np.broadcast_to(tot_x[:, :, None], Xc.shape)
-    txw_b = np.broadcast_to(panel.totals["X"][:, w][:, None, None], Xc.shape)
-    rca_inputs = [(Xc, "X_cp"), (tx_b, "X_c (all goods)"), (xw_b, "X_wp"), (txw_b, "X_w (all goods)")]
+    txw_b = np.broadcast_to(txw_rca[:, None, :], Xc.shape)
+    rca_inputs = [(Xc, "X_cp"), (tx_b, "X_c (all goods)"), (np.broadcast_to(xw_rca[:, None, :], Xc.shape), "X_wp"),
+                  (txw_b, "X_w (all goods)")]
     rca_reason = _undefined(rca, rca_inputs, "0/0: no exports")
     parts += [
         _Part(rca, rca_reason, has_world, "RCA", "standard", False),

@@ -17,6 +17,8 @@ SECTORS: dict[str, str] = {
     "materials": "semiconductor materials and parts",
 }
 HS6 = "HS6"
+HEADINGS = "headings"
+IC_HEADING = f"{HEADINGS}/integrated circuits (heading 8542)"
 REVISION_YEARS: dict[str, int] = {"H2": 2002, "H3": 2007, "H4": 2012, "H5": 2017, "H6": 2022}
 
 
@@ -69,6 +71,9 @@ def groups(include_optional: bool = False) -> list[Group]:
             if segment == sector:
                 continue
             out.append(Group(f"{sector}/{segment}", sector, str(segment), tuple(seg_rows["code"])))
+    # Headings (4-digit codes) stand alone: a source that gives only the heading is never split into sectors.
+    for row in df[df["sector"] == HEADINGS].itertuples():
+        out.append(Group(f"{HEADINGS}/{row.segment}", HEADINGS, str(row.segment), (str(row.code),)))
     return out
 
 

@@ -21,8 +21,12 @@ FLOW_COLUMNS: list[str] = [
     "value_usd",
     "source",
     "mirror",
+    "coverage",
 ]
 TOTAL_COLUMNS: list[str] = ["year", "reporter", "flow", "value_usd", "source"]
+# A coverage is one self-consistent body of data (one format's files: its reporters, partners and
+# codes). Every indicator takes numerator and denominators from a single coverage.
+DEFAULT_COVERAGE = "default"
 FLOWS = ("X", "M")
 
 
@@ -48,12 +52,14 @@ def _check(df: pd.DataFrame, columns: list[str], what: str) -> None:
 
 def validate_flows(df: pd.DataFrame) -> pd.DataFrame:
     """Check a flows table and return it with canonical column order and dtypes."""
+    if "coverage" not in df.columns:
+        df = df.assign(coverage=DEFAULT_COVERAGE)
     _check(df, FLOW_COLUMNS, "flows")
     out = df[FLOW_COLUMNS].copy()
     out["year"] = out["year"].astype("int16")
     out["value_usd"] = out["value_usd"].astype("float64")
     out["mirror"] = out["mirror"].astype(bool)
-    for col in ("reporter", "partner", "flow", "code", "code_system", "hs_revision", "source"):
+    for col in ("reporter", "partner", "flow", "code", "code_system", "hs_revision", "source", "coverage"):
         out[col] = out[col].astype(str)
     return out.reset_index(drop=True)
 

@@ -13,11 +13,11 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import pandas as pd
 
-from . import indicators, synthetic
+from . import coverage, synthetic
 from .paths import PACKAGE, PROCESSED, REFERENCE, ROOT, SHARED_SAMPLE
 from .schema import validate_flows, validate_totals
 
@@ -66,15 +66,35 @@ class Stored:
     manifest: dict
 
 
-def edition_name(data: str | Path) -> str:
+Data = str | Path | Sequence[str | Path]
+
+
+def data_paths(data: Data) -> list[Path]:
+    """The folders or files of an edition's data ("demo" gives none)."""
+    items = [data] if isinstance(data, (str, Path)) else list(data)
+    if [str(i) for i in items] == [DEMO]:
+        return []
+    if DEMO in [str(i) for i in items]:
+        raise ValueError("'demo' cannot be combined with data folders")
+    return [Path(i) for i in items]
+
+
+def is_sample(paths: list[Path]) -> bool:
+    """True when the data include the shared real sample (the sample edition)."""
+    return SHARED_SAMPLE.resolve() in [p.resolve() for p in paths]
+
+
+def edition_name(data: Data) -> str:
     """The folder name of an edition under data/processed/."""
-    if str(data) == DEMO:
+    paths = data_paths(data)
+    if not paths:
         return DEMO
-    path = Path(data).resolve()
-    if path == SHARED_SAMPLE.resolve():
+    resolved = [p.resolve() for p in paths]
+    if resolved == [SHARED_SAMPLE.resolve()]:
         return "sample"
-    digest = hashlib.sha256(str(path).encode()).hexdigest()[:8]
-    return f"{path.name}-{digest}"
+    digest = hashlib.sha256("\n".join(str(p) for p in resolved).encode()).hexdigest()[:8]
+    stem = "sample" if is_sample(paths) else resolved[0].name
+    return f"{stem}-{digest}"
 
 
 def describe(df: pd.DataFrame) -> dict:
@@ -88,31 +108,38 @@ def describe(df: pd.DataFrame) -> dict:
 
 def _demo_inputs() -> list[dict]:
     """The demo's inputs are the code that generates it and the reference tables it reads."""
-    files = [PACKAGE / "synthetic.py", PACKAGE / "indicators.py", PACKAGE / "products.py",
-             REFERENCE / "products.csv"]
+    files = [PACKAGE / "synthetic.py", PACKAGE / "indicators.py", PACKAGE / "coverage.py", PACKAGE / "products.py",
+             REFERENCE / "products.csv", REFERENCE / "coverages.csv"]
     return [{"path": str(f.relative_to(ROOT)), "format": "synthetic generator", "seed": synthetic.SEED,
              "sha256": sha256(f)} for f in files]
 
 
 def save(folder: Path, flows: pd.DataFrame, totals: pd.DataFrame, manifest: dict,
          re_flows: pd.DataFrame | None = None) -> Stored:
-    """Validate, compute indicators and write the edition's tables and manifest (written last)."""
+    """Validate, compute indicators (each coverage on its own world) and write the edition's tables
+    and manifest (written last)."""
     flows, totals = validate_flows(flows), validate_totals(totals)
-    table = indicators.compute(flows, totals)
+    table = coverage.compute(flows, totals)
     write_parquet(flows, folder / "flows.parquet")
     write_parquet(totals, folder / "totals.parquet")
     if re_flows is not None and len(re_flows):
         write_parquet(re_flows.astype({"year": "int16", "value_usd": "float64"}), folder / "re_flows.parquet")
     write_parquet(table, folder / "indicators.parquet")
-    manifest = {**manifest, "flows": describe(flows), "totals_rows": int(len(totals))}
+    manifest = {**manifest, "flows": describe(flows), "totals_rows": int(len(totals)),
+                "coverages": coverage.describe(flows),
+                "totals_sources": sorted(str(s) for s in totals["source"].unique())}
     write_json(manifest, folder / "manifest.json")
     return Stored(folder, flows, totals, table, manifest)
 
 
-def prepare(data: str | Path = DEMO, root: Path = PROCESSED) -> Path:
-    """Make sure the processed tables of an edition exist and are current; return the folder."""
+def prepare(data: Data = DEMO, root: Path = PROCESSED) -> Path:
+    """Make sure the processed tables of an edition exist and are current; return the folder.
+
+    `data` is "demo" or one or more folders (or files) of raw inputs, read together.
+    """
     folder = root / edition_name(data)
-    if str(data) == DEMO:
+    paths = data_paths(data)
+    if not paths:
         inputs = _demo_inputs()
         manifest = {"edition": DEMO, "synthetic": True, "inputs": inputs}
         if is_current(folder, manifest):
@@ -122,9 +149,7 @@ def prepare(data: str | Path = DEMO, root: Path = PROCESSED) -> Path:
         return folder
     from .importers import import_paths  # the importers are only needed for real data
 
-    path = Path(data)
-    edition = "sample" if path.resolve() == SHARED_SAMPLE.resolve() else "full"
-    return import_paths([path], folder, edition=edition)
+    return import_paths(paths, folder, edition="sample" if is_sample(paths) else "full")
 
 
 def is_current(folder: Path, manifest: dict) -> bool:

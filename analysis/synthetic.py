@@ -32,8 +32,22 @@ REST_SIZE = 8000.0
 MARKETS: dict[str, tuple[float, float]] = {
     "854232": (70, 0.06), "854231": (150, 0.05), "854233": (15, 0.04), "854239": (120, 0.06),
     "854290": (10, 0.03), "848610": (3, 0.07), "848620": (35, 0.08), "848630": (8, 0.02),
-    "848690": (15, 0.08), "903082": (5, 0.05), "903141": (3, 0.05), "381800": (15, 0.05),
+    "848640": (4, 0.08), "848690": (15, 0.08), "903082": (5, 0.05), "903141": (3, 0.05), "381800": (15, 0.05),
     "280461": (5, 0.04), "281111": (1, 0.04), "370790": (6, 0.04), "811292": (1, 0.03),
+}
+# Who makes and who buys each sector: (supply, demand) weights from the industry's broad structure
+# (memory made in the ROK; equipment in Japan, the United States and the Netherlands and bought by
+# the fabs of the ROK, Chinese Taipei and China; China assembling with imported chips). Broad roles
+# only, typed from public knowledge of the industry, not fitted to any statistic or published value.
+ROLES: dict[str, dict[str, tuple[float, float]]] = {
+    "memory": {"KOR": (6.0, 1.0), "CHN": (1.0, 3.0), "JPN": (0.8, 0.8), "USA": (1.0, 0.8), "TWN": (1.5, 1.2),
+               "HKG": (0.6, 2.0), "VNM": (0.3, 1.5)},
+    "system": {"KOR": (1.2, 1.3), "CHN": (0.7, 3.0), "JPN": (1.0, 0.9), "USA": (2.0, 0.8), "TWN": (4.0, 1.0),
+               "MYS": (1.5, 1.2), "SGP": (1.5, 1.0), "HKG": (0.6, 2.0)},
+    "equipment": {"KOR": (0.4, 3.0), "CHN": (0.2, 3.5), "JPN": (5.0, 0.6), "USA": (4.0, 0.8), "NLD": (4.0, 0.5),
+                  "TWN": (0.3, 3.0), "SGP": (1.0, 1.0)},
+    "materials": {"KOR": (0.8, 1.8), "CHN": (1.5, 2.0), "JPN": (3.0, 0.8), "USA": (1.5, 0.8), "DEU": (1.5, 0.7),
+                  "TWN": (0.8, 2.0)},
 }
 MEMORY_LINES = "HSK"  # national memory lines simulated for every economy, using these codes
 
@@ -49,6 +63,7 @@ def generate(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     n, years = len(names), _years()
     tt = years - FIRST_YEAR
     codes = list(MARKETS)
+    sector_of = dict(zip(load_products()["code"], load_products()["sector"]))
     size = np.array([v[0] for v in ECONOMIES.values()] + [REST_SIZE])
     semi = np.array([v[1] for v in ECONOMIES.values()] + [0.8])
 
@@ -64,11 +79,14 @@ def generate(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
         base, g = MARKETS[code]
         cycle = 1 + (0.15 * np.sin(2 * np.pi * tt / 4) if code == "854232" else 0)
         market = base * 1e9 * np.exp(g * tt) * cycle
-        strength = semi * rng.lognormal(0, 0.9, n)
+        roles = ROLES.get(sector_of.get(code, ""), {})
+        supply = np.array([roles.get(e, (1.0, 1.0))[0] for e in names])
+        demand = np.array([roles.get(e, (1.0, 1.0))[1] for e in names])
+        strength = semi * supply * rng.lognormal(0, 0.5, n)
         drift = rng.normal(0, 0.04, n)[:, None] * tt + np.cumsum(rng.normal(0, 0.06, (n, len(years))), axis=1)
         share = strength[:, None] * np.exp(drift)
         share /= share.sum(axis=0)
-        affinity = rng.lognormal(0, 0.5, (n, n)) * (size[None, :] ** 0.7)
+        affinity = rng.lognormal(0, 0.5, (n, n)) * (size[None, :] ** 0.7) * demand[None, :]
         np.fill_diagonal(affinity, 0)
         dest_drift = np.exp(np.cumsum(rng.normal(0, 0.05, (n, n, len(years))), axis=2))
         dest = affinity[:, :, None] * dest_drift
@@ -94,6 +112,7 @@ def _frame(year, reporter, partner, flow, code, value) -> pd.DataFrame:
     df["hs_revision"] = df["year"].map(revision_for_year)
     df["source"] = SOURCE
     df["mirror"] = False
+    df["coverage"] = SOURCE
     return df[FLOW_COLUMNS]
 
 

@@ -18,6 +18,7 @@ def flows_frame(rows: list[tuple]) -> pd.DataFrame:
     df["hs_revision"] = "H5"
     df["source"] = "test"
     df["mirror"] = False
+    df["coverage"] = "test"
     return df[FLOW_COLUMNS]
 
 

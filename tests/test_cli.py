@@ -24,7 +24,9 @@ def test_indicators_command_writes_the_tidy_table(tmp_path):
     result = runner.invoke(app, ["indicators", "--data", "demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out)
-    assert list(table.columns) == ["year", "reporter", "partner", "group", "indicator", "variant", "value", "reason"]
+    assert list(table.columns) == ["year", "reporter", "partner", "group", "indicator", "variant", "value", "reason",
+                                   "coverage", "world"]
+    assert table["world"].str.startswith("the panel's own world rows").all()
     assert {"TSI", "RCA", "RSCA", "GL", "EI", "II", "share"} == set(table["indicator"])
     assert {"memory", "memory/DRAM", "system/amplifiers"} <= set(table["group"])
 
