@@ -1,7 +1,9 @@
-"""What the chapters call: one object per sector with its three figures and its findings.
+"""What the chapters call: one object per sector with its three figures, notes and findings.
 
 Chapter cells stay one line long: `s = Sector("memory")`, `s.quadrant_figure()`, and inline
-expressions such as `s.quadrant_finding("KOR")` in the prose.
+expressions such as `s.findings("quadrant")` in the prose. Every series is drawn from one
+coverage per year (see `coverage`); a change of coverage is a break, marked on the figure,
+said in the note and never crossed by a trend sentence.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import config, edition, figures, findings, products, style
-from .findings import QUADRANT_MEANING, available, fmt
+from . import config, coverage, edition, figures, findings, products, style
+from .findings import QUADRANT_MEANING, available, fmt, span, usd
 from .indicators import tsi_band
 from .schema import WORLD
 
@@ -40,7 +42,7 @@ def segment_name(group: str) -> str:
 
 @dataclass
 class Sector:
-    """One sector of the chapter: figures and computed sentences for it."""
+    """One sector of the chapter: figures, notes and computed sentences for it."""
 
     key: str
 
@@ -50,69 +52,121 @@ class Sector:
         self.ed = edition.current()
         self.cfg = config.load()
 
-    # --- years -----------------------------------------------------------------------------
     @property
     def title(self) -> str:
         return products.SECTORS[self.key]
-
-    @cached_property
-    def quadrant_years(self) -> list[int]:
-        """Years from the configured start to the last year with TSI data for the sector."""
-        years = self._years_with("TSI", partner=WORLD)
-        return [y for y in years if y >= self.cfg.quadrant_from] or [y for y in self.ed.years
-                                                                     if y >= self.cfg.quadrant_from]
-
-    @cached_property
-    def recent_years(self) -> list[int]:
-        """The last configured number of years in which the reporter has bilateral data for the sector."""
-        years = self._years_with("GL", reporter=self.cfg.reporter, bilateral=True)
-        return (years or self.ed.years)[-self.cfg.recent_years:]
-
-    def _years_with(self, indicator: str, *, reporter: str | None = None, partner: str | None = None,
-                    bilateral: bool = False) -> list[int]:
-        df = self.ed.indicators
-        groups = [self.key] + FIGURE_SEGMENTS[self.key]["gl"] + FIGURE_SEGMENTS[self.key]["it"]
-        mask = (df["indicator"] == indicator) & df["group"].isin(groups) & df["value"].notna()
-        if reporter:
-            mask &= df["reporter"] == reporter
-        if partner:
-            mask &= df["partner"] == partner
-        if bilateral:
-            mask &= df["partner"] != WORLD
-        return sorted(int(y) for y in df.loc[mask, "year"].unique())
 
     @property
     def source(self) -> str:
         return self.ed.source_line
 
+    def source_of(self, data: pd.DataFrame) -> str:
+        """The source line of a figure: the sources of the coverages it draws on (and the totals')."""
+        if self.ed.synthetic or "coverage" not in data or data.empty:
+            return self.source
+        names = {self.meta.get(str(c), {}).get("source", "") for c in data["coverage"].unique()}
+        cited = [edition.SOURCE_NAMES.get(n, n) for n in sorted(n for n in names if n)]
+        if "RSCA" in data and data["RSCA"].notna().any():
+            cited += [edition.SOURCE_NAMES.get(t, t) for t in self.ed.stored.manifest.get("totals_sources", [])]
+        return "Source: compiled using data from " + "; ".join(dict.fromkeys(cited)) + "."
+
+    @property
+    def meta(self) -> dict[str, dict]:
+        return self.ed.stored.manifest.get("coverages", {})
+
+    # --- which groups and years each figure shows ------------------------------------------------
+    def _rows(self, indicator: str | list[str], groups: list[str], *, reporters: list[str] | None = None,
+              partners: list[str] | None = None) -> pd.DataFrame:
+        df = self.ed.indicators
+        names = [indicator] if isinstance(indicator, str) else indicator
+        mask = df["indicator"].isin(names) & df["group"].isin(groups)
+        if reporters is not None:
+            mask &= df["reporter"].isin(reporters)
+        if partners is not None:
+            mask &= df["partner"].isin(partners)
+        return df[mask]
+
+    @cached_property
+    def fallback(self) -> bool:
+        """True when none of the sector's segment lines is in the data and the figures show the HS6 sector."""
+        segs = [g for g in FIGURE_SEGMENTS[self.key]["gl"] + FIGURE_SEGMENTS[self.key]["it"] if g != self.key]
+        if not segs:
+            return False
+        have = self._rows(["GL", "EI", "II"], segs, reporters=[self.cfg.reporter]).dropna(subset=["value"])
+        return have.empty
+
+    def segments(self, kind: str) -> list[str]:
+        """The groups a GL or IT figure shows: the segments, or the whole sector when they are absent."""
+        return [self.key] if self.fallback else FIGURE_SEGMENTS[self.key][kind]
+
+    @cached_property
+    def quadrant_years(self) -> list[int]:
+        """Years from the configured start in which every focus economy has a TSI or an RSCA."""
+        rows = self._rows(["TSI", "RSCA"], [self.key], reporters=list(self.cfg.focus), partners=[WORLD])
+        rows = rows.dropna(subset=["value"])
+        full = rows.groupby("year")["reporter"].nunique()
+        years = [int(y) for y, n in full.items() if n == len(self.cfg.focus) and y >= self.cfg.quadrant_from]
+        return sorted(years)
+
+    @cached_property
+    def recent_years(self) -> list[int]:
+        """The last configured number of years in which the reporter has bilateral data for the figures."""
+        groups = sorted(set(self.segments("gl") + self.segments("it")))
+        rows = self._rows(["GL", "EI", "II"], groups, reporters=[self.cfg.reporter]).dropna(subset=["value"])
+        rows = rows[rows["partner"] != WORLD]
+        return sorted(int(y) for y in rows["year"].unique())[-self.cfg.recent_years:]
+
+    def years_text(self, kind: str) -> str:
+        """The years a figure shows, in words ('2019 and 2022', '2016–2022')."""
+        years = self.quadrant_years if kind == "quadrant" else self.recent_years
+        return span(years) or "no year (the data do not cover it)"
+
+    def segments_text(self) -> str:
+        """What the GL and IT figures split the sector into, or why they do not."""
+        segs = ", ".join(segment_name(g) for g in FIGURE_SEGMENTS[self.key]["it"])
+        if self.fallback:
+            return (f"The national tariff lines that split the sector into {segs} are not in this edition's files, so "
+                    f"the sector is shown as a whole, at HS {', '.join(products.codes_of(self.key))}.")
+        return f"The sector is split into the national tariff lines that separate {segs}."
+
     # --- data for the figures ----------------------------------------------------------------
     @cached_property
     def quadrant_data(self) -> pd.DataFrame:
-        """economy, year, RSCA, TSI for the focus economies (and configured extras)."""
-        frames = []
-        for economy in self.cfg.focus + self.cfg.quadrant_extra:
-            rsca = self.ed.series("RSCA", self.key, reporter=economy)[["year", "value"]].rename(columns={"value": "RSCA"})
-            tsi = self.ed.series("TSI", self.key, reporter=economy)[["year", "value"]].rename(columns={"value": "TSI"})
-            both = rsca.merge(tsi, on="year", how="outer")
-            both["economy"] = economy
-            frames.append(both[both["year"].isin(self.quadrant_years)])
-        return pd.concat(frames, ignore_index=True)
+        """economy, year, RSCA, TSI and coverage for the focus economies (and configured extras)."""
+        economies = list(self.cfg.focus + self.cfg.quadrant_extra)
+        rows = self._rows(["RSCA", "TSI"], [self.key], reporters=economies, partners=[WORLD])
+        rows = rows[rows["year"].isin(self.quadrant_years)]
+        wide = rows.pivot_table(index=["reporter", "year", "coverage"], columns="indicator", values="value",
+                                aggfunc="first", dropna=False).reset_index()
+        for col in ("RSCA", "TSI"):
+            if col not in wide:
+                wide[col] = float("nan")
+        wide = wide.rename(columns={"reporter": "economy"}).dropna(subset=["RSCA", "TSI"], how="all")
+        order = {e: i for i, e in enumerate(economies)}
+        return wide.sort_values(["economy", "year"], key=lambda c: c.map(order) if c.name == "economy" else c)[
+            ["economy", "year", "RSCA", "TSI", "coverage"]].reset_index(drop=True)
 
     def _bilateral(self, indicator: str, variant: str, groups: list[str]) -> pd.DataFrame:
-        df = self.ed.indicators
-        mask = ((df["indicator"] == indicator) & (df["variant"] == variant) & (df["reporter"] == self.cfg.reporter)
-                & df["group"].isin(groups) & df["partner"].isin(self.cfg.partners) & df["year"].isin(self.recent_years))
-        out = df[mask].copy()
+        rows = self._rows(indicator, groups, reporters=[self.cfg.reporter], partners=list(self.cfg.partners))
+        out = rows[(rows["variant"] == variant) & rows["year"].isin(self.recent_years)].copy()
         out["segment"] = out["group"].map(segment_name)
         return out
 
     def gl_data(self) -> pd.DataFrame:
-        return self._bilateral("GL", "sum", FIGURE_SEGMENTS[self.key]["gl"])
+        return self._bilateral("GL", "sum", self.segments("gl"))
 
     def it_data(self) -> pd.DataFrame:
-        ei = self._bilateral("EI", "standard", FIGURE_SEGMENTS[self.key]["it"]).assign(direction="export")
-        ii = self._bilateral("II", "standard", FIGURE_SEGMENTS[self.key]["it"]).assign(direction="import")
+        ei = self._bilateral("EI", "standard", self.segments("it")).assign(direction="export")
+        ii = self._bilateral("II", "standard", self.segments("it")).assign(direction="import")
         return pd.concat([ei, ii], ignore_index=True)
+
+    def _data(self, kind: str) -> pd.DataFrame:
+        return {"quadrant": lambda: self.quadrant_data, "gl": self.gl_data, "it": self.it_data}[kind]()
+
+    def breaks(self, kind: str) -> list[coverage.Break]:
+        """Changes of coverage along the years a figure shows."""
+        data = self._data(kind).dropna(subset=["RSCA", "TSI"] if kind == "quadrant" else ["value"], how="all")
+        return coverage.breaks(data[["year", "coverage"]]) if len(data) else []
 
     # --- figures -----------------------------------------------------------------------------
     def _finish(self, fig: Figure, kind: str) -> Figure:
@@ -127,133 +181,258 @@ class Sector:
     def quadrant_figure(self) -> Figure:
         """RSCA x TSI trajectories; TSI alone by year where RSCA cannot be computed."""
         data = self.quadrant_data
+        breaks = [b.year for b in self.breaks("quadrant")]
         if self.rsca_available or data["TSI"].isna().all():
-            return self._finish(figures.quadrant_chart(data, label=self.ed.label), "quadrant")
-        note = f"RSCA {edition.NOT_AVAILABLE} (no totals of all goods): TSI shown by year"
-        fig = figures.tsi_chart(data, years=self.quadrant_years, label=self.ed.label, note=note)
+            return self._finish(figures.quadrant_chart(data, label=self.ed.label, breaks=breaks), "quadrant")
+        fig = figures.tsi_chart(data, years=self.quadrant_years, label=self.ed.label, breaks=breaks)
         return self._finish(fig, "quadrant")
 
     def gl_figure(self) -> Figure:
-        segs = [segment_name(g) for g in FIGURE_SEGMENTS[self.key]["gl"]]
+        segs = [segment_name(g) for g in self.segments("gl")]
         fig = figures.gl_chart(self.gl_data(), segments=segs, partners=list(self.cfg.partners),
-                               years=self.recent_years, label=self.ed.label)
+                               years=self.recent_years, label=self.ed.label, breaks=[b.year for b in self.breaks("gl")])
         return self._finish(fig, "gl")
 
     def it_figure(self) -> Figure:
-        segs = [segment_name(g) for g in FIGURE_SEGMENTS[self.key]["it"]]
+        segs = [segment_name(g) for g in self.segments("it")]
         partners = [p for p in self.cfg.partners if p != WORLD]
         fig = figures.it_chart(self.it_data(), segments=segs, partners=partners, years=self.recent_years,
-                               label=self.ed.label)
+                               label=self.ed.label, breaks=[b.year for b in self.breaks("it")])
         return self._finish(fig, "it")
 
     # --- notes under the figures ----------------------------------------------------------------
     def _codes(self, kind: str) -> list[str]:
-        keys = [self.key] if kind == "quadrant" else FIGURE_SEGMENTS[self.key][kind]
+        keys = [self.key] if kind == "quadrant" else self.segments(kind)
         return [c for k in keys for c in products.codes_of(k)]
 
+    def _coverage_sentence(self, name: str, years: list[int], kind: str) -> str:
+        m = self.meta.get(name, {})
+        held = [c for c in self._codes(kind) if c in m.get("codes", [])]
+        codes = f"HS {', '.join(held)}" if held else "the codes of the product table"
+        text = f"{span(years)}: {m.get('description', name)}; {codes}; world = {m.get('world', 'as reported')}"
+        return text + "."
+
     def note(self, kind: str) -> str:
-        """The source line, the quadrant note and any classification break a figure crosses."""
-        years = self.quadrant_years if kind == "quadrant" else self.recent_years
-        parts = [self.source]
+        """Source, what each coverage covers (codes, years, world), breaks, fallbacks and the label."""
+        data = self._data(kind).dropna(subset=["RSCA", "TSI"] if kind == "quadrant" else ["value"], how="all")
+        parts = [self.source_of(data)]
         if kind == "quadrant" and self.rsca_available:
             parts.append(figures.QUADRANT_NOTE)
         elif kind == "quadrant":
-            parts.append(f"RSCA is {edition.NOT_AVAILABLE}: it needs exports of all goods, which the edition's "
-                         "files do not contain. Dotted lines: the very strong (above 0.5) and very weak (below −0.5) "
-                         "specialization bands.")
-        parts += products.breaks_for(self._codes(kind), years[0], years[-1])
+            parts.append(f"RSCA is {edition.NOT_AVAILABLE}: it needs exports of all goods for the same economies, "
+                         "which the edition's files do not give. Dotted lines: the very strong (above 0.5) and very "
+                         "weak (below −0.5) specialization bands.")
+        for name, part in data.groupby("coverage", sort=False):
+            parts.append(self._coverage_sentence(str(name), sorted(part["year"].unique()), kind))
+        if kind == "quadrant" and self.rsca_available and "unctadstat" in self.ed.stored.manifest.get("totals_sources", []):
+            parts.append("Exports of all goods, the denominators of RSCA: UNCTADstat, summed over the same economies "
+                         "as the sector's world.")
+        for b in self.breaks(kind):
+            parts.append(f"Break in {b.year}: the source changes from {self.meta.get(b.before, {}).get('description', b.before)} "
+                         f"to {self.meta.get(b.after, {}).get('description', b.after)}, with another world and other "
+                         "codes; the lines are not joined across it and no trend is read across it.")
+        if kind != "quadrant" and self.fallback:
+            lines = ", ".join(segment_name(g) for g in FIGURE_SEGMENTS[self.key][kind])
+            parts.append(f"The national tariff lines that split the sector ({lines}) are not in this edition's files; "
+                         f"the sector is shown at HS {', '.join(products.codes_of(self.key))}.")
+        if kind == "quadrant":
+            parts += self.hong_kong_notes()
+        years = sorted(data["year"].unique()) if len(data) else []
+        if years:
+            parts += products.breaks_for(self._codes(kind), int(years[0]), int(years[-1]))
         if self.ed.label:
             parts.append(self.ed.label + ".")
         return " ".join(parts)
 
-    # --- findings ----------------------------------------------------------------------------
-    def _point(self, economy: str, year: int) -> tuple[float, float]:
-        return (self.ed.value("RSCA", self.key, economy, WORLD, year, "standard"),
-                self.ed.value("TSI", self.key, economy, WORLD, year, "standard"))
+    # --- values from the flows of one coverage ---------------------------------------------------
+    def trade(self, group: str, reporter: str, partner: str, year: int, cov: str) -> tuple[float, float]:
+        """Exports and imports (USD) of a group between two economies in one coverage."""
+        flows = self.ed.stored.flows
+        sub = flows[(flows["coverage"] == cov) & (flows["year"] == year) & (flows["reporter"] == reporter)
+                    & (flows["partner"] == partner) & flows["code"].isin(products.codes_of(group))]
+        out = []
+        for flow in ("X", "M"):
+            part = sub.loc[sub["flow"] == flow, "value_usd"]
+            out.append(float(part.sum()) if len(part) else float("nan"))
+        return out[0], out[1]
 
-    def quadrant_of(self, economy: str, which: str = "last") -> str:
-        year = self.quadrant_years[0 if which == "first" else -1]
-        return findings.quadrant(*self._point(economy, year)) or "n/a"
+    def hong_kong_notes(self) -> list[str]:
+        """Where Hong Kong, China takes more than the threshold of a focus economy's sector trade."""
+        cut = findings.threshold("hong_kong")
+        data = self.quadrant_data.dropna(subset=["TSI", "RSCA"], how="all")
+        if data.empty:
+            return []
+        year = int(data["year"].max())
+        out = []
+        for economy in self.cfg.focus:
+            row = data[(data["economy"] == economy) & (data["year"] == year)]
+            if row.empty:
+                continue
+            cov = str(row["coverage"].iloc[0])
+            hk, world = self.trade(self.key, economy, "HKG", year, cov), self.trade(self.key, economy, WORLD, year, cov)
+            for direction, h, w in (("exports", hk[0], world[0]), ("imports", hk[1], world[1])):
+                if available(h, w) and w > 0 and h / w > cut:
+                    out.append(f"Hong Kong, China took {h / w:.0%} of {style.prose(economy)}'s {direction} of "
+                               f"{self.title} in {year}; much of that trade is re-exported to mainland China.")
+        return out
+
+    # --- findings ----------------------------------------------------------------------------
+    def _series(self, indicator: str, group: str, reporter: str, partner: str, variant: str) -> pd.DataFrame:
+        s = self.ed.series(indicator, group, reporter=reporter, partner=partner, variant=variant)
+        return s.dropna(subset=["value"])
+
+    @staticmethod
+    def _last_run(s: pd.DataFrame) -> pd.DataFrame:
+        """The last stretch of a series drawn from one coverage (no trend is read across a break)."""
+        if s.empty:
+            return s
+        last = s["coverage"].iloc[-1]
+        changed = s["coverage"].ne(last)
+        start = changed[changed].index.max() if changed.any() else None
+        return s.loc[s.index > start] if start is not None else s
 
     def quadrant_finding(self, economy: str) -> str:
-        """Where an economy sits in the first and last year, and where it moved."""
-        name = style.name(economy)
-        first, last = self.quadrant_years[0], self.quadrant_years[-1]
-        (r0, t0), (r1, t1) = self._point(economy, first), self._point(economy, last)
-        if not available(r0, t0, r1, t1):
+        """Where an economy sits in the latest year, and where it moved within one source."""
+        name = style.prose(economy)
+        data = self.quadrant_data
+        path = data[data["economy"] == economy].dropna(subset=["RSCA", "TSI"])
+        if path.empty:
             return self._tsi_only(economy)
-        q0, q1 = findings.quadrant(r0, t0), findings.quadrant(r1, t1)
-        where0 = f"quadrant {q0} ({QUADRANT_MEANING[q0]})" if q0 else "on an axis of the chart"
-        where1 = f"quadrant {q1}" if q1 else "on an axis"
-        same = " as well" if q0 == q1 and q0 else ""
-        return (f"{name} was in {where0} in {first} (RSCA {fmt(r0)}, TSI {fmt(t0)}) and in {where1}{same} in {last} "
-                f"(RSCA {fmt(r1)}, TSI {fmt(t1)}), a move toward {findings.direction(r1 - r0, t1 - t0)}.")
+        run = self._last_run(path)
+        last = run.iloc[-1]
+        q1 = findings.quadrant(last["RSCA"], last["TSI"])
+        where = f"in quadrant {q1} ({QUADRANT_MEANING[q1]})" if q1 else "on an axis of the chart"
+        text = (f"In {int(last['year'])}, {name} was {where}, with an RSCA of {fmt(last['RSCA'])} and a TSI of "
+                f"{fmt(last['TSI'])}")
+        if len(run) >= 2:
+            first = run.iloc[0]
+            q0 = findings.quadrant(first["RSCA"], first["TSI"])
+            moved = findings.direction(last["RSCA"] - first["RSCA"], last["TSI"] - first["TSI"])
+            since = f"quadrant {q0}" if q0 else "an axis"
+            moved = f"moved toward {moved}" if moved != "little net movement" else "barely moved"
+            text += (f"; since {int(first['year'])}, when it was in {since} (RSCA {fmt(first['RSCA'])}, TSI "
+                     f"{fmt(first['TSI'])}), it {moved}")
+        else:
+            text += "; with one year from this source, no movement can be judged"
+        return text + "."
 
     def _tsi_only(self, economy: str) -> str:
-        """The finding when RSCA is missing (no totals of all goods): TSI alone, where it exists."""
-        name = style.name(economy)
-        tsi = self.ed.series("TSI", self.key, reporter=economy).dropna(subset=["value"])
+        """The finding when RSCA is missing: TSI alone, within one source."""
+        name = style.prose(economy)
+        tsi = self._last_run(self._series("TSI", self.key, economy, WORLD, "standard"))
         tsi = tsi[tsi["year"].isin(self.quadrant_years)]
-        reason = self.ed.series("RSCA", self.key, reporter=economy)["reason"]
-        why = f" ({reason.iloc[0]})" if len(reason) and reason.iloc[0] else ""
         if tsi.empty:
-            return f"For {name}, RSCA and TSI of {self.title} are {edition.NOT_AVAILABLE}."
+            return f"The data of this edition give neither RSCA nor TSI for {name} in {self.title}."
         (y0, v0), (y1, v1) = tsi[["year", "value"]].iloc[0], tsi[["year", "value"]].iloc[-1]
-        text = f"For {name}, RSCA is {edition.NOT_AVAILABLE}{why}; its TSI was {fmt(v0)} in {int(y0)}"
+        text = f"For {name}, RSCA cannot be computed from this edition; its TSI was {fmt(v1)} in {int(y1)} ({tsi_band(v1)} specialization)"
         if int(y1) != int(y0):
-            text += f" and {fmt(v1)} in {int(y1)} ({tsi_band(v1)} specialization)"
+            text += f", and it {findings.change(v0, v1)} from {fmt(v0)} in {int(y0)}"
         return text + "."
-
-    def gl_value(self, group: str, partner: str, year: int) -> float:
-        return self.ed.value("GL", group, self.cfg.reporter, partner, year, "sum")
 
     def gl_finding(self, group: str) -> str:
-        """GL first -> last recent year with each partner, and the strongest and weakest partner."""
-        first, last = self.recent_years[0], self.recent_years[-1]
-        seg = segment_name(group)
-        parts, latest = [], {}
+        """GL with each partner in the latest year, its change within one source, and the extremes."""
+        seg, reporter = segment_name(group), style.prose(self.cfg.reporter)
+        latest, moves = {}, []
         for partner in self.cfg.partners:
-            v0, v1 = self.gl_value(group, partner, first), self.gl_value(group, partner, last)
-            if available(v0, v1):
-                parts.append(f"with {style.name(partner)} it {findings.change(v0, v1)} ({fmt(v0)} to {fmt(v1)})")
-            if available(v1) and partner != WORLD:
-                latest[partner] = v1
-        reporter = style.name(self.cfg.reporter)
-        if not parts:
-            return f"The Grubel–Lloyd index of {reporter}'s trade in {seg} is {edition.NOT_AVAILABLE}."
-        text = f"Between {first} and {last}, {reporter}'s Grubel–Lloyd index in {seg}: " + "; ".join(parts) + "."
-        if len(latest) >= 2:
-            hi, lo = max(latest, key=latest.get), min(latest, key=latest.get)
-            text += (f" In {last}, intra-industry trade was highest with {style.name(hi)} ({fmt(latest[hi])}) and "
-                     f"lowest with {style.name(lo)} ({fmt(latest[lo])}).")
+            run = self._last_run(self._series("GL", group, self.cfg.reporter, partner, "sum"))
+            if run.empty:
+                continue
+            latest[partner] = (int(run["year"].iloc[-1]), float(run["value"].iloc[-1]))
+            if len(run) >= 2:
+                v0, v1 = run["value"].iloc[0], run["value"].iloc[-1]
+                moves.append(f"with {style.prose(partner) if partner != WORLD else 'the world'} it {findings.change(v0, v1)} from {fmt(v0)} in "
+                             f"{int(run['year'].iloc[0])} to {fmt(v1)}")
+        if not latest:
+            return (f"The data of this edition do not give both directions of {reporter}'s trade in {seg} with any "
+                    "partner, so the Grubel–Lloyd index cannot be computed.")
+        year = max(y for y, _ in latest.values())
+        now = {p: v for p, (y, v) in latest.items() if y == year and p != WORLD}
+        parts = [f"{fmt(v)} with {style.prose(p)} ({findings.two_way(v)})" for p, v in now.items()]
+        text = f"In {year}, {reporter}'s Grubel–Lloyd index in {seg} was " + "; ".join(parts) + "."
+        if moves:
+            text += " Within one source, " + "; ".join(moves) + "."
+        missing = [style.prose(p) for p in self.cfg.partners if p not in latest and p != WORLD]
+        if missing:
+            text += f" The data do not give it for {', '.join(missing)}."
         return text
 
-    def it_values(self, group: str, partner: str, year: int) -> tuple[float, float]:
-        return (self.ed.value("EI", group, self.cfg.reporter, partner, year, "standard"),
-                self.ed.value("II", group, self.cfg.reporter, partner, year, "standard"))
+    def _why_missing(self, partner: str) -> str:
+        """Why the data give no bilateral values with a partner, in words."""
+        reporters = {r for m in self.meta.values() for r in m.get("reporters", [])}
+        if partner not in reporters:
+            return f"{style.prose(partner)} reports in none of this edition's bilateral sources"
+        return "this edition's files do not give both directions of that trade"
 
     def it_finding(self, group: str, partner: str) -> str:
-        """Export versus import intensity with one partner in the first and last recent year."""
-        first, last = self.recent_years[0], self.recent_years[-1]
-        (e0, i0), (e1, i1) = self.it_values(group, partner, first), self.it_values(group, partner, last)
-        reporter, name, seg = style.name(self.cfg.reporter), style.name(partner), segment_name(group)
-        if not available(e1, i1):
-            return f"Trade intensity of {reporter} with {name} in {seg} in {last} is {edition.NOT_AVAILABLE}."
-        text = (f"In {seg}, {reporter}'s export intensity with {name} was {fmt(e1)} and its import intensity "
-                f"{fmt(i1)} in {last}: the relationship is {findings.asymmetry(e1, i1)}")
-        if available(e0, i0):
-            text += (f" (export intensity {findings.change(e0, e1)} from {fmt(e0)} in {first}, import intensity "
-                     f"{findings.change(i0, i1)} from {fmt(i0)})")
-        return text + "."
+        """Dependence from the value balance (bilateral TSI), then export and import intensity."""
+        seg, reporter, name = segment_name(group), style.prose(self.cfg.reporter), style.prose(partner)
+        tsi = self._last_run(self._series("TSI", group, self.cfg.reporter, partner, "standard"))
+        if tsi.empty:
+            return f"The trade of {reporter} with {name} in {seg} cannot be assessed: {self._why_missing(partner)}."
+        year, cov, b = int(tsi["year"].iloc[-1]), str(tsi["coverage"].iloc[-1]), float(tsi["value"].iloc[-1])
+        x, m = self.trade(group, self.cfg.reporter, partner, year, cov)
+        text = (f"In {year}, {reporter} exported {usd(x)} of {seg} to {name} and imported {usd(m)} from it "
+                f"(bilateral TSI {fmt(b)}): it {findings.dependence(b)} {name}.")
+        ei = self.ed.value("EI", group, self.cfg.reporter, partner, year, "standard")
+        ii = self.ed.value("II", group, self.cfg.reporter, partner, year, "standard")
+        if available(ei, ii):
+            text += (f" Its export intensity with {name} was {fmt(ei)} ({findings.intensity_word(ei)}) and its import "
+                     f"intensity {fmt(ii)} ({findings.intensity_word(ii)}).")
+        first = self._last_run(self._series("II", group, self.cfg.reporter, partner, "standard"))
+        if len(first) >= 2:
+            v0, v1 = first["value"].iloc[0], first["value"].iloc[-1]
+            text += f" Import intensity {findings.change(v0, v1)} from {fmt(v0)} in {int(first['year'].iloc[0])}."
+        return text
 
     def it_partner_extremes(self, group: str, direction: str = "export") -> str:
-        """The partner with the highest and lowest intensity in the last year."""
+        """The partner with the highest and lowest intensity in the latest year."""
+        if not self.recent_years:
+            return ""
         last = self.recent_years[-1]
-        pos = 0 if direction == "export" else 1
-        values = {p: self.it_values(group, p, last)[pos] for p in self.cfg.partners if p != WORLD}
+        ind = "EI" if direction == "export" else "II"
+        values = {p: self.ed.value(ind, group, self.cfg.reporter, p, last, "standard")
+                  for p in self.cfg.partners if p != WORLD}
         values = {p: v for p, v in values.items() if available(v)}
         if len(values) < 2:
-            return f"A ranking of partners by {direction} intensity is {edition.NOT_AVAILABLE}."
+            return ""
         hi, lo = max(values, key=values.get), min(values, key=values.get)
-        return (f"In {last}, {direction} intensity in {segment_name(group)} was highest with {style.name(hi)} "
-                f"({fmt(values[hi])}) and lowest with {style.name(lo)} ({fmt(values[lo])}).")
+        return (f"In {last}, {direction} intensity in {segment_name(group)} was highest with {style.prose(hi)} "
+                f"({fmt(values[hi])}) and lowest with {style.prose(lo)} ({fmt(values[lo])}).")
+
+    def pair_summary(self, economy: str, partner: str) -> str:
+        """GL and value balance of one focus economy with another in the latest year of one source."""
+        gl = self._last_run(self._series("GL", self.key, economy, partner, "sum"))
+        tsi = self._last_run(self._series("TSI", self.key, economy, partner, "standard"))
+        if tsi.empty:
+            return f"{style.name(partner)}: no data"
+        b, year = float(tsi["value"].iloc[-1]), int(tsi["year"].iloc[-1])
+        g = f"GL {fmt(float(gl['value'].iloc[-1]))}, " if len(gl) else ""
+        return f"{style.name(partner)} {year}: {g}{findings.balance(b)} (TSI {fmt(b)})"
+
+    def findings(self, kind: str) -> str:
+        """The findings paragraph of a lens: every sentence generated from the numbers."""
+        if kind == "quadrant":
+            return " ".join(self.quadrant_finding(e) for e in self.cfg.focus)
+        if kind == "gl":
+            return " ".join(self.gl_finding(g) for g in self.segments("gl"))
+        partners = [p for p in self.cfg.focus if p != self.cfg.reporter]
+        text = [self.it_finding(g, p) for g in self.segments("it") for p in partners]
+        text += [self.it_partner_extremes(self.segments("it")[0], d) for d in ("export", "import")]
+        return " ".join(t for t in text if t)
+
+    def heading_finding(self) -> str:
+        """RSCA in integrated circuits as a whole (heading 8542), where a source gives only the heading."""
+        group = products.IC_HEADING
+        parts = []
+        for economy in self.cfg.focus:
+            s = self._last_run(self._series("RSCA", group, economy, WORLD, "standard"))
+            if len(s) >= 2:
+                (y0, v0), (y1, v1) = s[["year", "value"]].iloc[0], s[["year", "value"]].iloc[-1]
+                parts.append(f"{style.prose(economy)}'s RSCA {findings.change(v0, v1)} from {fmt(v0)} in {int(y0)} "
+                             f"to {fmt(v1)} in {int(y1)}")
+        if not parts:
+            return ""
+        cov = self._series("RSCA", group, self.cfg.focus[0], WORLD, "standard")["coverage"]
+        world = self.meta.get(str(cov.iloc[-1]), {}).get("world", "") if len(cov) else ""
+        return (f"For integrated circuits as a whole (heading 8542, which the 6-digit lines above divide), "
+                + "; ".join(parts) + f" (world = {world}; exports of all goods from UNCTADstat).")

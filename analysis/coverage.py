@@ -47,6 +47,7 @@ def describe(flows: pd.DataFrame) -> dict[str, dict]:
         world = (str(row["world"]) if row is not None else "the sum over the {n} reporting economies of the input")
         out[name] = {
             "description": str(row["description"]) if row is not None else name,
+            "source": str(row["source"]) if row is not None else str(part["source"].iloc[0]),
             "world_mode": world_mode(name),
             "world": world.format(n=len(reporters)),
             "reporters": reporters,

@@ -20,6 +20,7 @@ SOURCE_NAMES = {
     "baci": "CEPII BACI",
     "taiwan-customs": "Taiwan Customs Administration, Ministry of Finance",
     "korea-customs": "Korea Customs Service",
+    "unctadstat": "UNCTADstat (totals of all goods)",
 }
 NOT_AVAILABLE = "not available in this edition"
 
@@ -46,8 +47,8 @@ class Edition:
 
     @property
     def sources(self) -> list[str]:
-        names = sorted(self.stored.flows["source"].unique())
-        return [SOURCE_NAMES.get(s, s) for s in names]
+        names = sorted(self.stored.flows["source"].unique()) + list(self.stored.manifest.get("totals_sources", []))
+        return [SOURCE_NAMES.get(s, s) for s in dict.fromkeys(names)]
 
     @property
     def source_line(self) -> str:

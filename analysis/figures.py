@@ -38,36 +38,68 @@ def _empty(ax: plt.Axes, what: str = NOT_AVAILABLE) -> None:
     ax.set_yticks([])
 
 
-def quadrant_chart(data: pd.DataFrame, *, label: str = "") -> Figure:
+def _runs(path: pd.DataFrame) -> list[pd.DataFrame]:
+    """A series cut where its coverage changes (no line is drawn across a break)."""
+    if "coverage" not in path or path.empty:
+        return [path]
+    ids = path["coverage"].ne(path["coverage"].shift()).cumsum()
+    return [part for _, part in path.groupby(ids, sort=True)]
+
+
+def _limits(values: np.ndarray) -> tuple[float, float]:
+    """Axis limits zoomed to the data (with a margin), always showing 0 and never beyond ±1.05."""
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return -1.0, 1.0
+    lo, hi = min(values.min(), 0.0), max(values.max(), 0.0)
+    pad = max(0.08, 0.12 * (hi - lo))
+    return max(-1.05, lo - pad), min(1.05, hi + pad)
+
+
+def quadrant_chart(data: pd.DataFrame, *, label: str = "", breaks: list[int] | None = None) -> Figure:
     """RSCA (x) against TSI (y), one path per economy with arrowheads, first and last year labelled.
 
-    `data` has columns economy, year, RSCA, TSI (missing values are skipped).
+    `data` has columns economy, year, RSCA, TSI and optionally coverage (missing values are
+    skipped). A path is not joined across a change of coverage: the earlier part is dashed.
+    Axes zoom to the data; the quadrant lines at 0 are always shown.
     """
     fig, ax = plt.subplots(figsize=(style.PRINT_WIDTH_IN, style.PRINT_WIDTH_IN * 0.78))
-    ax.set_xlim(-1, 1)
-    ax.set_ylim(-1, 1)
+    clean = data.dropna(subset=["RSCA", "TSI"])
+    xlim, ylim = _limits(clean["RSCA"].to_numpy(float)), _limits(clean["TSI"].to_numpy(float))
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
     ax.axhline(0, color="#333333", lw=0.9)
     ax.axvline(0, color="#333333", lw=0.9)
     ax.set_xlabel("Revealed symmetric comparative advantage (RSCA)")
     ax.set_ylabel("Trade specialization index (TSI)")
-    numerals = {"I": (0.93, 0.92), "II": (-0.93, 0.92), "III": (-0.93, -0.92), "IV": (0.93, -0.92)}
+    # Quadrant numerals sit in the corners of the visible part of each quadrant.
+    numerals = {}
+    for numeral, (sx, sy) in {"I": (1, 1), "II": (-1, 1), "III": (-1, -1), "IV": (1, -1)}.items():
+        x_edge, y_edge = (xlim[1] if sx > 0 else xlim[0]), (ylim[1] if sy > 0 else ylim[0])
+        if abs(x_edge) > 0.05 and abs(y_edge) > 0.05:
+            numerals[numeral] = (x_edge * 0.93, y_edge * 0.92)
     for numeral, (x, y) in numerals.items():
         ax.text(x, y, numeral, ha="center", va="center", fontsize=14, color="#9A9A9A", fontweight="bold")
-    clean = data.dropna(subset=["RSCA", "TSI"])
     labels: list[tuple[str, float, float, str]] = []
     if clean.empty:
         ax.text(0.5, 0.6, NOT_AVAILABLE, ha="center", transform=ax.transAxes, style="italic", color="#666666")
     for economy, path in clean.groupby("economy", sort=False):
         path = path.sort_values("year")
         color = style.COLORS.get(str(economy), "#777777")
-        x, y = path["RSCA"].to_numpy(), path["TSI"].to_numpy()
-        ax.plot(x, y, color=color, lw=1.3, marker=style.MARKERS.get(str(economy), "o"), ms=3,
-                label=style.name(str(economy)), zorder=3)
-        for i in range(len(x) - 1):
-            ax.add_patch(FancyArrowPatch((x[i], y[i]), (x[i + 1], y[i + 1]), arrowstyle="-|>", mutation_scale=8,
-                                         color=color, lw=0, zorder=4, shrinkA=0, shrinkB=2))
-        years = path["year"].to_numpy()
-        labels += [(str(int(years[0])), x[0], y[0], color), (str(int(years[-1])), x[-1], y[-1], color)]
+        runs = _runs(path)
+        for n, run in enumerate(runs):
+            x, y = run["RSCA"].to_numpy(), run["TSI"].to_numpy()
+            latest = n == len(runs) - 1
+            ax.plot(x, y, color=color, lw=1.3, ls="-" if latest else "--", alpha=1 if latest else 0.7,
+                    marker=style.MARKERS.get(str(economy), "o"), ms=3,
+                    label=style.name(str(economy)) if latest else "_", zorder=3)
+            for i in range(len(x) - 1):
+                ax.add_patch(FancyArrowPatch((x[i], y[i]), (x[i + 1], y[i + 1]), arrowstyle="-|>", mutation_scale=8,
+                                             color=color, lw=0, zorder=4, shrinkA=0, shrinkB=2))
+            years = run["year"].to_numpy()
+            labels.append((str(int(years[0])), x[0], y[0], color))
+            if len(years) > 1:
+                labels.append((str(int(years[-1])), x[-1], y[-1], color))
     _place_year_labels(fig, ax, labels, np.vstack([clean[["RSCA", "TSI"]].to_numpy(), list(numerals.values())]))
     if not clean.empty:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=5, frameon=False)
@@ -76,7 +108,8 @@ def quadrant_chart(data: pd.DataFrame, *, label: str = "") -> Figure:
     return fig
 
 
-def tsi_chart(data: pd.DataFrame, *, years: list[int], label: str = "", note: str = "") -> Figure:
+def tsi_chart(data: pd.DataFrame, *, years: list[int], label: str = "", note: str = "",
+              breaks: list[int] | None = None) -> Figure:
     """TSI by year, one line per economy: the competitiveness view when RSCA cannot be computed.
 
     `data` has columns economy, year, TSI.
@@ -88,7 +121,7 @@ def tsi_chart(data: pd.DataFrame, *, years: list[int], label: str = "", note: st
         ax.axhline(band, color="#777777", lw=0.8, ls=":")
     ax.set_ylabel("Trade specialization index (TSI)")
     clean = data.dropna(subset=["TSI"]).rename(columns={"TSI": "value", "economy": "partner"})
-    if not _partner_lines(ax, clean, list(dict.fromkeys(clean["partner"])), years):
+    if not _partner_lines(ax, clean, list(dict.fromkeys(clean["partner"])), years, breaks):
         _empty(ax)
     else:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, frameon=False)
@@ -125,15 +158,25 @@ def _place_year_labels(fig: Figure, ax: plt.Axes, labels: list[tuple[str, float,
         taken.append(base + np.array(best) * scale + np.array([np.sign(best[0]) * 12 * scale, 0]))
 
 
-def _partner_lines(ax: plt.Axes, df: pd.DataFrame, partners: list[str], years: list[int]) -> bool:
+def _partner_lines(ax: plt.Axes, df: pd.DataFrame, partners: list[str], years: list[int],
+                   breaks: list[int] | None = None) -> bool:
+    """One line per partner, cut at changes of coverage; a dotted vertical line marks each break."""
     drawn = False
     for partner in partners:
         s = df[df["partner"] == partner].dropna(subset=["value"]).sort_values("year")
-        if s.empty:
-            continue
-        ax.plot(s["year"], s["value"], color=style.COLORS.get(partner, "#777777"),
-                marker=style.MARKERS.get(partner, "o"), ms=3.5, lw=1.4, label=style.name(partner))
-        drawn = True
+        for n, run in enumerate(_runs(s)):
+            if run.empty:
+                continue
+            ax.plot(run["year"], run["value"], color=style.COLORS.get(partner, "#777777"),
+                    marker=style.MARKERS.get(partner, "o"), ms=3.5, lw=1.4,
+                    label=style.name(partner) if n == 0 else "_")
+            drawn = True
+    for year in breaks or []:
+        ax.axvline(year - 0.5, color="#B00020", lw=0.9, ls=":", zorder=1)
+        ax.text(year - 0.45, 0.98, "break", transform=ax.get_xaxis_transform(), fontsize=7, color="#B00020",
+                va="top", ha="left")
+    if not years:
+        return drawn
     ax.set_xticks(years)
     ax.set_xticklabels([str(y) if i % 2 == 0 or len(years) <= 6 else "" for i, y in enumerate(years)])
     ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
@@ -153,7 +196,7 @@ def _legend(fig: Figure, axes: np.ndarray) -> None:
 
 
 def gl_chart(data: pd.DataFrame, *, segments: list[str], partners: list[str], years: list[int],
-             label: str = "") -> Figure:
+             label: str = "", breaks: list[int] | None = None) -> Figure:
     """Grubel-Lloyd index by partner over the years, one panel per segment.
 
     `data` has columns segment, partner, year, value.
@@ -165,7 +208,7 @@ def gl_chart(data: pd.DataFrame, *, segments: list[str], partners: list[str], ye
     for ax, segment in zip(axes.ravel(), segments):
         ax.set_title(segment)
         ax.set_ylim(0, 1.02)
-        if not _partner_lines(ax, data[data["segment"] == segment], partners, years):
+        if not _partner_lines(ax, data[data["segment"] == segment], partners, years, breaks):
             _empty(ax)
     for ax in axes.ravel()[len(segments):]:
         ax.set_visible(False)
@@ -178,7 +221,7 @@ def gl_chart(data: pd.DataFrame, *, segments: list[str], partners: list[str], ye
 
 
 def it_chart(data: pd.DataFrame, *, segments: list[str], partners: list[str], years: list[int],
-             label: str = "") -> Figure:
+             label: str = "", breaks: list[int] | None = None) -> Figure:
     """Export and import intensity side by side, one row per segment, reference line at 1.
 
     `data` has columns segment, direction ("export"/"import"), partner, year, value.
@@ -193,7 +236,7 @@ def it_chart(data: pd.DataFrame, *, segments: list[str], partners: list[str], ye
             # Half-width panels: a long segment name goes on its own line rather than into the next title.
             ax.set_title(title if len(title) <= 32 else title.replace(": ", ":\n", 1))
             sub = data[(data["segment"] == segment) & (data["direction"] == direction)]
-            if _partner_lines(ax, sub, partners, years):
+            if _partner_lines(ax, sub, partners, years, breaks):
                 ax.axhline(1, color="#333333", lw=1, ls="--", zorder=1)
                 ax.set_ylim(0, max(2.0, float(top) * 1.08))
             else:

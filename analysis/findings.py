@@ -12,15 +12,37 @@ QUADRANT_MEANING = {
 }
 
 
+# The thresholds every sentence is generated with; the methods appendix prints them from here.
+THRESHOLDS: dict[str, tuple[float, str]] = {
+    "change": (0.05, "An index is said to have risen or fallen when it moved by more than 0.05 between two years "
+                     "of the same source; smaller moves are 'broadly unchanged'. A trend needs at least two years "
+                     "from one source and is never stated across a change of source."),
+    "dependence": (1 / 3, "The ROK is said to rely on imports from a partner when its bilateral TSI in the sector is "
+                          "−1/3 or lower (imports at least twice exports), to be a net exporter to it at 1/3 or "
+                          "higher, and to have broadly balanced trade in between; the values are stated with it."),
+    "intensity": (0.1, "A trade intensity above 1.1 is a link tighter than world trade would suggest, below 0.9 a "
+                       "looser one, and between them about the world benchmark."),
+    "complementarity": (0.5, "Trade with a partner is mainly two-way (intra-industry) when the Grubel–Lloyd index "
+                             "is 0.5 or more, and mainly one-way, a sign of complementary specialization, below 0.5."),
+    "hong_kong": (0.10, "Where Hong Kong, China takes more than 10 % of a focus economy's exports or imports in a "
+                        "sector, the note gives the share: much of that trade is re-exported to mainland China."),
+}
+
+
+def threshold(name: str) -> float:
+    """The value of a named threshold."""
+    return THRESHOLDS[name][0]
+
+
 def available(*values: float) -> bool:
     """True when every value is a finite number."""
     return all(v is not None and math.isfinite(v) for v in values)
 
 
 def fmt(value: float, digits: int = 2) -> str:
-    """A number as the prose prints it (minus sign, fixed digits) or 'n/a'."""
+    """A number as the prose prints it (minus sign, fixed digits); 'no data' when missing."""
     if not available(value):
-        return "n/a"
+        return "no data"
     text = f"{value:.{digits}f}"
     if float(text) == 0:
         text = text.lstrip("-")
@@ -30,7 +52,7 @@ def fmt(value: float, digits: int = 2) -> str:
 def usd(value: float) -> str:
     """A USD amount in billions or millions."""
     if not available(value):
-        return "n/a"
+        return "no data"
     amount = f"{abs(value) / 1e9:,.1f} billion" if abs(value) >= 1e9 else f"{abs(value) / 1e6:,.0f} million"
     return "USD " + ("−" if value < 0 else "") + amount
 
@@ -53,12 +75,12 @@ def _compare(a: float, b: float, tolerance: float, higher: str, lower: str, same
     return higher if a > b else lower
 
 
-def change(first: float, last: float, *, tolerance: float = 0.02) -> str:
+def change(first: float, last: float, *, tolerance: float = THRESHOLDS["change"][0]) -> str:
     """'rose', 'fell' or 'was broadly unchanged' between two values."""
     return _compare(last, first, tolerance, "rose", "fell", "was broadly unchanged")
 
 
-def direction(d_rsca: float, d_tsi: float, *, tolerance: float = 0.02) -> str:
+def direction(d_rsca: float, d_tsi: float, *, tolerance: float = THRESHOLDS["change"][0]) -> str:
     """Where a quadrant path went: toward which corner of the chart."""
     if not available(d_rsca, d_tsi):
         return "not available"
@@ -70,17 +92,60 @@ def direction(d_rsca: float, d_tsi: float, *, tolerance: float = 0.02) -> str:
     return " and ".join(moves) if moves else "little net movement"
 
 
-def asymmetry(export: float, imports: float, *, tolerance: float = 0.1) -> str:
-    """Compare export and import intensity with a partner."""
-    return _compare(export, imports, tolerance, "export-led", "import-led", "roughly balanced")
+def dependence(bilateral_tsi: float, *, cut: float = THRESHOLDS["dependence"][0]) -> str:
+    """How the reporter stands with a partner, from the bilateral TSI (value balance), not from intensities."""
+    if not available(bilateral_tsi):
+        return "cannot be judged from this edition"
+    if bilateral_tsi <= -cut:
+        return "relies on imports from"
+    if bilateral_tsi >= cut:
+        return "is a net exporter to"
+    return "has broadly balanced trade with"
 
 
-def arrows(d_rsca: float, d_tsi: float, *, tolerance: float = 0.02) -> str:
+def balance(bilateral_tsi: float, *, cut: float = THRESHOLDS["dependence"][0]) -> str:
+    """The same judgement as `dependence`, in a table's few words."""
+    if not available(bilateral_tsi):
+        return "no data"
+    return "net importer" if bilateral_tsi <= -cut else "net exporter" if bilateral_tsi >= cut else "balanced"
+
+
+def intensity_word(value: float, *, band: float = THRESHOLDS["intensity"][0]) -> str:
+    """An intensity against the world benchmark of 1."""
+    if not available(value):
+        return "cannot be judged"
+    if value > 1 + band:
+        return "tighter than world trade would suggest"
+    if value < 1 - band:
+        return "looser than world trade would suggest"
+    return "about as world trade would suggest"
+
+
+def two_way(gl: float, *, cut: float = THRESHOLDS["complementarity"][0]) -> str:
+    """'two-way' or 'one-way' trade from a Grubel–Lloyd index."""
+    if not available(gl):
+        return "cannot be judged"
+    return "mainly two-way" if gl >= cut else "mainly one-way"
+
+
+def arrows(d_rsca: float, d_tsi: float, *, tolerance: float = THRESHOLDS["change"][0]) -> str:
     """The direction of travel in compact form for tables: 'RSCA ↑, TSI ↓'."""
     if not available(d_rsca, d_tsi):
-        return "n/a"
+        return "one year only"
 
     def arrow(d: float) -> str:
         return _compare(d, 0.0, tolerance, "↑", "↓", "→")
 
     return f"RSCA {arrow(d_rsca)}, TSI {arrow(d_tsi)}"
+
+
+def span(years: list[int]) -> str:
+    """'2019' or '2016–2018' or '2019 and 2022' for a list of years."""
+    years = sorted(set(int(y) for y in years))
+    if not years:
+        return ""
+    if len(years) == 1:
+        return str(years[0])
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(str(y) for y in years[:-1]) + f" and {years[-1]}"

@@ -21,15 +21,26 @@ NAMES: dict[str, str] = {
     "JPN": "Japan",
     "USA": "United States",
     "TWN": "Chinese Taipei",
+    "HKG": "Hong Kong, China",
     "WLD": "World",
 }
 PRINT_WIDTH_IN = 16 / 2.54  # figures are drawn at the width they are printed: 16 cm on A4
 LABEL_COLOR = "#B00020"
 
 
+# Names that take an article in running text.
+ARTICLE = {"KOR", "USA"}
+
+
 def name(iso: str) -> str:
-    """The name the report uses for an economy."""
+    """The name the report uses for an economy (in figures and tables)."""
     return NAMES.get(iso, iso)
+
+
+def prose(iso: str, start: bool = False) -> str:
+    """The name in running text: 'the ROK', 'the United States' ('The …' at a sentence start)."""
+    text = f"the {name(iso)}" if iso in ARTICLE else name(iso)
+    return text[0].upper() + text[1:] if start else text
 
 
 def apply() -> None:

@@ -6,8 +6,8 @@ import pandas as pd
 from IPython.display import Markdown
 
 from . import config, edition, findings, products, style
-from .findings import fmt
-from .indicators import FORMULAS, NOTATION
+from .findings import fmt, span
+from .indicators import FORMULAS, NOTATION, WORLDS
 from .schema import WORLD
 
 
@@ -30,38 +30,62 @@ def pipe_table(df: pd.DataFrame) -> str:
 
 
 def synthesis() -> pd.DataFrame:
-    """Sector x economy: quadrant now, movement since the first year, GL trend, IT asymmetry."""
-    ed, cfg = edition.current(), config.load()
-    years = [y for y in ed.years if y >= cfg.quadrant_from]
-    first, last = years[0], years[-1]
-    recent0 = ed.years[-cfg.recent_years:][0]
+    """Sector x economy: quadrant in the latest full year, movement within one source, and the
+    Grubel–Lloyd index and value balance with the other two focus economies."""
+    from .chapter import Sector
+
+    cfg = config.load()
     rows = []
-    for sector in products.SECTORS:
+    for key in products.SECTORS:
+        s = Sector(key)
         for econ in cfg.focus:
-            r0, t0 = (ed.value(i, sector, econ, WORLD, first, "standard") for i in ("RSCA", "TSI"))
-            r1, t1 = (ed.value(i, sector, econ, WORLD, last, "standard") for i in ("RSCA", "TSI"))
-            others = [o for o in cfg.focus if o != econ]
-            gl = []
-            it = []
-            for o in others:
-                g0 = ed.value("GL", sector, econ, o, recent0, "sum")
-                g1 = ed.value("GL", sector, econ, o, last, "sum")
-                gl.append(f"{style.name(o)} {fmt(g0)}→{fmt(g1)}" if findings.available(g0, g1)
-                          else f"{style.name(o)} n/a")
-                e1 = ed.value("EI", sector, econ, o, last, "standard")
-                i1 = ed.value("II", sector, econ, o, last, "standard")
-                it.append(f"{style.name(o)}: {findings.asymmetry(e1, i1)} ({fmt(e1)}/{fmt(i1)})"
-                          if findings.available(e1, i1) else f"{style.name(o)}: n/a")
-            q1 = findings.quadrant(r1, t1)
-            rows.append({
-                "Sector": sector.capitalize(),
-                "Economy": style.name(econ),
-                f"Quadrant {last}": q1 or "n/a",
-                f"Since {first}": findings.arrows(r1 - r0, t1 - t0),
-                f"GL {recent0}→{last}": "; ".join(gl),
-                f"IT export/import {last}": "; ".join(it),
-            })
+            path = s.quadrant_data[s.quadrant_data["economy"] == econ].dropna(subset=["RSCA", "TSI"])
+            run = s._last_run(path)
+            if run.empty:
+                position, movement = "no data", "no data"
+            else:
+                last, first = run.iloc[-1], run.iloc[0]
+                q = findings.quadrant(last["RSCA"], last["TSI"])
+                position = (f"{'quadrant ' + q if q else 'on an axis'} in {int(last['year'])} "
+                            f"({fmt(last['RSCA'])}, {fmt(last['TSI'])})")
+                movement = (f"{findings.arrows(last['RSCA'] - first['RSCA'], last['TSI'] - first['TSI'])} "
+                            f"since {int(first['year'])}" if len(run) >= 2 else "one year from this source")
+            pairs = [s.pair_summary(econ, o) for o in cfg.focus if o != econ]
+            rows.append({"Sector": key.capitalize(), "Economy": style.name(econ),
+                         "Quadrant (RSCA, TSI)": position, "Movement": movement,
+                         "With the other two: GL; value balance": "; ".join(pairs)})
     return pd.DataFrame(rows)
+
+
+def complementarity() -> str:
+    """A sentence on the pattern across sectors, counted from the latest Grubel–Lloyd indices."""
+    from .chapter import Sector
+
+    cfg = config.load()
+    one_way, two_way, pairs = [], [], 0
+    for key in products.SECTORS:
+        s = Sector(key)
+        for i, a in enumerate(cfg.focus):
+            for b in cfg.focus[i + 1:]:
+                run = s._last_run(s._series("GL", key, a, b, "sum"))
+                if run.empty:
+                    continue
+                pairs += 1
+                gl = float(run["value"].iloc[-1])
+                (two_way if gl >= findings.threshold("complementarity") else one_way).append(
+                    f"{style.name(a)}–{style.name(b)} in {key} ({fmt(gl)})")
+    if pairs < 3:
+        return ("This edition gives too few Grubel–Lloyd indices between the three economies to judge whether "
+                "their trade is mainly complementary or mainly two-way.")
+    lead = ("mainly one of complementary specialization" if len(one_way) > len(two_way) else
+            "mainly one of two-way, intra-industry trade" if len(two_way) > len(one_way) else "mixed")
+    text = (f"Across the {pairs} sector and economy pairs that the data cover, the pattern is {lead}: trade is "
+            f"mainly one-way in {len(one_way)} and mainly two-way in {len(two_way)}.")
+    if two_way:
+        text += " Two-way: " + "; ".join(two_way) + "."
+    if one_way:
+        text += " One-way: " + "; ".join(one_way) + "."
+    return text
 
 
 def synthesis_table() -> Markdown:
@@ -107,6 +131,16 @@ def formulas_markdown() -> Markdown:
     parts = [f"Notation: {NOTATION}", ""]
     for f in FORMULAS.values():
         parts += [f"**{f.title} ({f.name}).**", "", f"$$ {f.latex} $$", "", f.meaning, ""]
+    parts += ["**The world of each indicator.** Numerator and denominators of every indicator come from one "
+              "source: the same reporters, partners and codes. The world is either "
+              + " or ".join(f"*{k}*: {v}" for k, v in WORLDS.items()) + ". In this edition:", ""]
+    for name, m in edition.current().stored.manifest.get("coverages", {}).items():
+        parts.append(f"- {m['description']} ({span(m['years'])}, {len(m['codes'])} codes): world = {m['world']}.")
+    parts += ["", "A series drawn from more than one source changes source at a break: the figure marks it, the "
+              "note says what changed, and no trend is read across it.", "",
+              "**Thresholds of the prose.** Every sentence that characterises a pattern is generated from the "
+              "numbers with these thresholds:", ""]
+    parts += [f"- {text}" for _, text in findings.THRESHOLDS.values()]
     return Markdown("\n".join(parts))
 
 
@@ -118,4 +152,11 @@ def reproduction_table() -> Markdown:
     df = reproduction.table()
     if ed.synthetic:
         df = df[["ID", "Statement", "Published"]].assign(Recomputed="not compared: synthetic data")
-    return Markdown(pipe_table(df))
+    return Markdown(pipe_table(df[[c for c in df.columns if not c.startswith("_")]]))
+
+
+def reproduction_summary() -> str:
+    """The summary line of the reproduction table ('' for synthetic data)."""
+    from . import reproduction
+
+    return "" if edition.current().synthetic else reproduction.summary(reproduction.table())
