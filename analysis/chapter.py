@@ -235,6 +235,7 @@ class Sector:
             lines = ", ".join(segment_name(g) for g in FIGURE_SEGMENTS[self.key][kind])
             parts.append(f"The national tariff lines that split the sector ({lines}) are not in this edition's files; "
                          f"the sector is shown at HS {', '.join(products.codes_of(self.key))}.")
+        parts += self.incomplete_notes(data)
         if kind == "quadrant":
             parts += self.hong_kong_notes()
         years = sorted(data["year"].unique()) if len(data) else []
@@ -263,7 +264,7 @@ class Sector:
         if data.empty:
             return []
         year = int(data["year"].max())
-        out = []
+        shares = []
         for economy in self.cfg.focus:
             row = data[(data["economy"] == economy) & (data["year"] == year)]
             if row.empty:
@@ -272,8 +273,25 @@ class Sector:
             hk, world = self.trade(self.key, economy, "HKG", year, cov), self.trade(self.key, economy, WORLD, year, cov)
             for direction, h, w in (("exports", hk[0], world[0]), ("imports", hk[1], world[1])):
                 if available(h, w) and w > 0 and h / w > cut:
-                    out.append(f"Hong Kong, China took {h / w:.0%} of {style.prose(economy)}'s {direction} of "
-                               f"{self.title} in {year}; much of that trade is re-exported to mainland China.")
+                    shares.append(f"{h / w:.0%} of {style.prose(economy)}'s {direction}")
+        if not shares:
+            return []
+        listed = ", ".join(shares[:-1]) + (" and " if len(shares) > 1 else "") + shares[-1]
+        return [f"Hong Kong, China took {listed} of {self.title} in {year}; much of that trade passes through "
+                "Hong Kong on its way to or from mainland China."]
+
+    def incomplete_notes(self, data: pd.DataFrame) -> list[str]:
+        """Years left out of a figure because its source has too few reporters in them."""
+        out = []
+        for name in data["coverage"].unique() if "coverage" in data else []:
+            m = self.meta.get(str(name), {})
+            counts = m.get("reporters_by_year", {})
+            usual = int(pd.Series(list(counts.values())).median()) if counts else 0
+            shown = data.loc[data["coverage"] == name, "year"]
+            for year, n in m.get("incomplete_years", {}).items():
+                if shown.min() <= int(year) <= shown.max() + 1:
+                    out.append(f"{year} is left out: only {n} economies report it in {m.get('description', name)}, "
+                               f"against about {usual} in its other years.")
         return out
 
     # --- findings ----------------------------------------------------------------------------
@@ -312,6 +330,11 @@ class Sector:
             moved = f"moved toward {moved}" if moved != "little net movement" else "barely moved"
             text += (f"; since {int(first['year'])}, when it was in {since} (RSCA {fmt(first['RSCA'])}, TSI "
                      f"{fmt(first['TSI'])}), it {moved}")
+            if q1:
+                same = sum(findings.quadrant(r, t) == q1 for r, t in zip(run["RSCA"], run["TSI"]))
+                every = "in both years" if len(run) == 2 else f"in every one of the {len(run)} years"
+                text += (f", and it was in quadrant {q1} {every}" if same == len(run)
+                         else f", and it was in quadrant {q1} in {same} of the {len(run)} years")
         else:
             text += "; with one year from this source, no movement can be judged"
         return text + "."
@@ -434,5 +457,7 @@ class Sector:
             return ""
         cov = self._series("RSCA", group, self.cfg.focus[0], WORLD, "standard")["coverage"]
         world = self.meta.get(str(cov.iloc[-1]), {}).get("world", "") if len(cov) else ""
+        short = self.incomplete_notes(self._series("RSCA", group, self.cfg.focus[0], WORLD, "standard")
+                                      .pipe(lambda d: d if len(d) else d.assign(coverage=[])))
         return (f"For integrated circuits as a whole (heading 8542, which the 6-digit lines above divide), "
-                + "; ".join(parts) + f" (world = {world}; exports of all goods from UNCTADstat).")
+                + "; ".join(parts) + f" (world = {world}; exports of all goods from UNCTADstat). " + " ".join(short)).strip()

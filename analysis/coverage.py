@@ -21,6 +21,8 @@ from .products import report_groups
 from .schema import DEFAULT_COVERAGE, WORLD
 
 BILATERAL, WORLD_LEVEL = "bilateral", "world"
+INCOMPLETE_SHARE = 0.9     # a year with fewer reporters than 90 % of the source's median year is incomplete
+WORLD_DEPENDENT = ["RCA", "RSCA", "share", "EI", "II"]
 OUTSIDE = "year not given by the source this series is drawn from (another source is not mixed in)"
 
 
@@ -36,6 +38,13 @@ def world_mode(coverage: str) -> str:
     return str(ref.loc[coverage, "world_mode"]) if coverage in ref.index else "reporters"
 
 
+def _count_words(by_year: pd.Series, total: int) -> str:
+    """'29', or '140 to 151' when the number of reporters changes from year to year."""
+    if by_year.empty or by_year.min() == by_year.max():
+        return str(int(by_year.iloc[0]) if len(by_year) else total)
+    return f"{int(by_year.min())} to {int(by_year.max())}"
+
+
 def describe(flows: pd.DataFrame) -> dict[str, dict]:
     """Per coverage: its wording, world definition, reporters, codes and years (for the manifest)."""
     ref = reference()
@@ -49,24 +58,52 @@ def describe(flows: pd.DataFrame) -> dict[str, dict]:
             "description": str(row["description"]) if row is not None else name,
             "source": str(row["source"]) if row is not None else str(part["source"].iloc[0]),
             "world_mode": world_mode(name),
-            "world": world.format(n=len(reporters)),
+            "world": world.format(n=_count_words(reporters_by_year(part), len(reporters))),
             "reporters": reporters,
             "codes": sorted(str(c) for c in part["code"].unique()),
             "years": sorted(int(y) for y in part["year"].unique()),
             "imports_mirrored": bool(part.loc[part["flow"] == "M", "mirror"].all())
             if (part["flow"] == "M").any() else None,
             "has_imports": bool((part["flow"] == "M").any()),
+            "incomplete_years": {str(y): n for y, n in incomplete_years(part).items()},
+            "reporters_by_year": {str(y): int(n) for y, n in reporters_by_year(part).items()},
         }
     return out
 
 
+def reporters_by_year(part: pd.DataFrame) -> pd.Series:
+    """How many economies report (not mirrored) in each year of one coverage."""
+    own = part[~part["mirror"].astype(bool) & (part["reporter"] != WORLD)]
+    return own.groupby("year")["reporter"].nunique()
+
+
+def incomplete_years(part: pd.DataFrame) -> dict[int, int]:
+    """Years of a coverage with fewer reporters than `INCOMPLETE_SHARE` of its median year: {year: reporters}."""
+    counts = reporters_by_year(part)
+    if len(counts) < 2:
+        return {}
+    floor = INCOMPLETE_SHARE * float(counts.median())
+    return {int(y): int(n) for y, n in counts.items() if n < floor}
+
+
 def compute(flows: pd.DataFrame, totals: pd.DataFrame, level: str = "group") -> pd.DataFrame:
-    """The indicator table of every coverage, each on its own world, with a `coverage` column."""
+    """The indicator table of every coverage, each on its own world, with a `coverage` column.
+
+    Where a coverage sums its reporters into its world, a year with markedly fewer reporters than
+    its others (a release still coming in) would give another world: its world-dependent values
+    are missing with that reason rather than compared with complete years.
+    """
     if "coverage" not in flows:
         flows = flows.assign(coverage=DEFAULT_COVERAGE)
     frames = []
     for name, part in flows.groupby("coverage", observed=True, sort=True):
-        table = indicators.compute(part.drop(columns="coverage"), totals, level=level, world=world_mode(str(name)))
+        mode = world_mode(str(name))
+        table = indicators.compute(part.drop(columns="coverage"), totals, level=level, world=mode)
+        short = list(incomplete_years(part)) if mode == "reporters" else []
+        if short:
+            hit = table["year"].isin(short) & table["indicator"].isin(WORLD_DEPENDENT)
+            table.loc[hit, "value"] = float("nan")
+            table.loc[hit, "reason"] = indicators.REASONS[-1]
         frames.append(table.assign(coverage=str(name)))
     out = pd.concat(frames, ignore_index=True)
     for col in ("reporter", "partner", "group", "coverage"):

@@ -23,7 +23,8 @@ THRESHOLDS: dict[str, tuple[float, str]] = {
     "intensity": (0.1, "A trade intensity above 1.1 is a link tighter than world trade would suggest, below 0.9 a "
                        "looser one, and between them about the world benchmark."),
     "complementarity": (0.5, "Trade with a partner is mainly two-way (intra-industry) when the Grubel–Lloyd index "
-                             "is 0.5 or more, and mainly one-way, a sign of complementary specialization, below 0.5."),
+                             "is 0.5 or more and mainly one-way below 0.5; two-way trade is called integrated only "
+                             "when export and import intensity both exceed 1 as well."),
     "hong_kong": (0.10, "Where Hong Kong, China takes more than 10 % of a focus economy's exports or imports in a "
                         "sector, the note gives the share: much of that trade is re-exported to mainland China."),
 }

@@ -101,7 +101,7 @@ REASONS = [
     "0/0: zero denominator", "0/0: no exports", "0/0: no world exports",
     "X_cp missing", "X_c (all goods) missing", "X_wp missing", "X_w (all goods) missing", "X_cdp missing",
     "M_cdp missing", "M_cp missing", "M_dp (partner's imports) missing", "X_dp (partner's exports) missing",
-    "M_wp missing",
+    "M_wp missing", "incomplete year: fewer reporters than the source's other years",
 ]
 _REASON = {r: i for i, r in enumerate(REASONS)}
 

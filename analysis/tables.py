@@ -58,33 +58,38 @@ def synthesis() -> pd.DataFrame:
 
 
 def complementarity() -> str:
-    """A sentence on the pattern across sectors, counted from the latest Grubel–Lloyd indices."""
+    """A sentence on the pattern across sectors, counted from the latest indices of one source: the
+    ROK's Grubel–Lloyd index with the other focus economies, and whether both intensities exceed 1."""
     from .chapter import Sector
 
     cfg = config.load()
-    one_way, two_way, pairs = [], [], 0
+    integrated, two_way, one_way = [], [], []
     for key in products.SECTORS:
         s = Sector(key)
-        for i, a in enumerate(cfg.focus):
-            for b in cfg.focus[i + 1:]:
-                run = s._last_run(s._series("GL", key, a, b, "sum"))
-                if run.empty:
-                    continue
-                pairs += 1
-                gl = float(run["value"].iloc[-1])
-                (two_way if gl >= findings.threshold("complementarity") else one_way).append(
-                    f"{style.name(a)}–{style.name(b)} in {key} ({fmt(gl)})")
+        for partner in (p for p in cfg.focus if p != cfg.reporter):
+            run = s._last_run(s._series("GL", key, cfg.reporter, partner, "sum"))
+            if run.empty:
+                continue
+            gl, year = float(run["value"].iloc[-1]), int(run["year"].iloc[-1])
+            ei, ii = (s.ed.value(i, key, cfg.reporter, partner, year, "standard") for i in ("EI", "II"))
+            label = f"{style.prose(partner)} in {key} (GL {fmt(gl)})"
+            if gl < findings.threshold("complementarity"):
+                one_way.append(label)
+            elif findings.available(ei, ii) and ei > 1 and ii > 1:
+                integrated.append(label)
+            else:
+                two_way.append(label)
+    pairs = len(integrated) + len(two_way) + len(one_way)
+    reporter = style.prose(cfg.reporter)
     if pairs < 3:
-        return ("This edition gives too few Grubel–Lloyd indices between the three economies to judge whether "
-                "their trade is mainly complementary or mainly two-way.")
-    lead = ("mainly one of complementary specialization" if len(one_way) > len(two_way) else
-            "mainly one of two-way, intra-industry trade" if len(two_way) > len(one_way) else "mixed")
-    text = (f"Across the {pairs} sector and economy pairs that the data cover, the pattern is {lead}: trade is "
-            f"mainly one-way in {len(one_way)} and mainly two-way in {len(two_way)}.")
-    if two_way:
-        text += " Two-way: " + "; ".join(two_way) + "."
-    if one_way:
-        text += " One-way: " + "; ".join(one_way) + "."
+        return (f"This edition gives too few Grubel–Lloyd indices of {reporter} with the other two economies to "
+                "judge whether their trade is mainly one-way or mainly two-way.")
+    text = (f"Of the {pairs} sector and partner pairs of {reporter} that the data cover, trade is mainly one-way in "
+            f"{len(one_way)} and mainly two-way in {len(two_way) + len(integrated)}, of which {len(integrated)} "
+            "with both intensities above 1.")
+    for words, items in (("Integrated", integrated), ("Two-way", two_way), ("One-way", one_way)):
+        if items:
+            text += f" {words}: " + "; ".join(items) + "."
     return text
 
 

@@ -34,7 +34,9 @@ def quadrant_data() -> pd.DataFrame:
 def test_quadrant_chart():
     fig = figures.quadrant_chart(quadrant_data(), label=LABEL)
     ax = fig.axes[0]
-    assert ax.get_xlim() == (-1, 1) and ax.get_ylim() == (-1, 1)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert -1.05 <= x0 < -0.5 and 0.6 < x1 <= 1.05 and -1.05 <= y0 < -0.4 and 0.4 < y1 <= 1.05   # zoomed to the data
+    assert x1 - x0 < 2 and y1 - y0 < 2
     assert "RSCA" in ax.get_xlabel() and "TSI" in ax.get_ylabel()
     lines = {line.get_label(): line for line in ax.get_lines() if not line.get_label().startswith("_")}
     assert set(lines) == {"ROK", "China"}
@@ -48,6 +50,24 @@ def test_quadrant_chart():
     assert len(ax.patches) == 3                       # one arrowhead per step: 2 for ROK, 1 for China
     width = fig.get_size_inches()[0]
     assert width == pytest.approx(16 / 2.54)
+
+
+def test_quadrant_path_is_not_joined_across_a_change_of_coverage():
+    data = quadrant_data()[quadrant_data()["economy"] == "KOR"].assign(coverage=["bulk", "panel", "panel"])
+    fig = figures.quadrant_chart(data)
+    ax = fig.axes[0]
+    runs = [line for line in ax.get_lines() if len(line.get_xdata()) and line.get_color() == style.COLORS["KOR"]]
+    assert [list(r.get_xdata()) for r in runs] == [[0.6], [0.5, 0.4]]
+    assert runs[0].get_linestyle() == "--" and runs[1].get_linestyle() == "-"
+    assert len(ax.patches) == 1                        # no arrow across the break
+    assert {"2008", "2016", "2024"} <= set(texts(fig))  # each run's ends are labelled
+
+
+def test_line_charts_mark_breaks():
+    data = series("gl")
+    fig = figures.gl_chart(data, segments=["DRAM", "MCP/flash"], partners=["CHN"], years=[2019, 2020, 2021, 2022],
+                           breaks=[2021])
+    assert "break" in texts(fig)
 
 
 def test_quadrant_chart_without_data_says_so():
