@@ -20,19 +20,6 @@ from .findings import QUADRANT_MEANING, available, fmt, span, usd
 from .indicators import tsi_band
 from .schema import WORLD
 
-# Which segments each sector's GL and IT figures show (group keys of the product table).
-FIGURE_SEGMENTS: dict[str, dict[str, list[str]]] = {
-    "memory": {"gl": ["memory/DRAM", "memory/MCP/flash"],
-               "it": ["memory/DRAM", "memory/MCP", "memory/flash", "memory/SRAM"]},
-    "system": {"gl": ["system/processors and controllers", "system/amplifiers", "system/SoC and other ICs",
-                      "system/IC parts"],
-               "it": ["system/processors and controllers", "system/amplifiers", "system/SoC and other ICs",
-                      "system/IC parts"]},
-    "equipment": {"gl": ["equipment"], "it": ["equipment"]},
-    "materials": {"gl": ["materials"], "it": ["materials"]},
-}
-
-
 def segment_name(group: str) -> str:
     """How a group is named in a figure or sentence."""
     if "/" in group:
@@ -89,7 +76,7 @@ class Sector:
     @cached_property
     def fallback(self) -> bool:
         """True when none of the sector's segment lines is in the data and the figures show the HS6 sector."""
-        segs = [g for g in FIGURE_SEGMENTS[self.key]["gl"] + FIGURE_SEGMENTS[self.key]["it"] if g != self.key]
+        segs = [g for g in products.figure_segments(self.key, "gl") + products.figure_segments(self.key, "it") if g != self.key]
         if not segs:
             return False
         have = self._rows(["GL", "EI", "II"], segs, reporters=[self.cfg.reporter]).dropna(subset=["value"])
@@ -97,7 +84,7 @@ class Sector:
 
     def segments(self, kind: str) -> list[str]:
         """The groups a GL or IT figure shows: the segments, or the whole sector when they are absent."""
-        return [self.key] if self.fallback else FIGURE_SEGMENTS[self.key][kind]
+        return [self.key] if self.fallback else products.figure_segments(self.key, kind)
 
     @cached_property
     def quadrant_years(self) -> list[int]:
@@ -123,7 +110,7 @@ class Sector:
 
     def segments_text(self) -> str:
         """What the GL and IT figures split the sector into, or why they do not."""
-        segs = ", ".join(segment_name(g) for g in FIGURE_SEGMENTS[self.key]["it"])
+        segs = ", ".join(segment_name(g) for g in products.figure_segments(self.key, "it"))
         if self.fallback:
             return (f"The national tariff lines that split the sector into {segs} are not in this edition's files, so "
                     f"the sector is shown as a whole, at HS {', '.join(products.codes_of(self.key))}.")
@@ -232,7 +219,7 @@ class Sector:
                          f"to {self.meta.get(b.after, {}).get('description', b.after)}, with another world and other "
                          "codes; the lines are not joined across it and no trend is read across it.")
         if kind != "quadrant" and self.fallback:
-            lines = ", ".join(segment_name(g) for g in FIGURE_SEGMENTS[self.key][kind])
+            lines = ", ".join(segment_name(g) for g in products.figure_segments(self.key, kind))
             parts.append(f"The national tariff lines that split the sector ({lines}) are not in this edition's files; "
                          f"the sector is shown at HS {', '.join(products.codes_of(self.key))}.")
         parts += self.incomplete_notes(data)

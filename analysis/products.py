@@ -10,12 +10,6 @@ import pandas as pd
 
 from .paths import REFERENCE
 
-SECTORS: dict[str, str] = {
-    "memory": "memory semiconductors",
-    "system": "system semiconductors",
-    "equipment": "semiconductor manufacturing equipment",
-    "materials": "semiconductor materials and parts",
-}
 HS6 = "HS6"
 HEADINGS = "headings"
 IC_HEADING = f"{HEADINGS}/integrated circuits (heading 8542)"
@@ -33,11 +27,42 @@ def revision_for_year(year: int) -> str:
 
 @lru_cache(maxsize=4)
 def load_products(path: Path | None = None) -> pd.DataFrame:
-    """Read the product table; codes stay strings so leading digits are kept."""
-    df = pd.read_csv(path or REFERENCE / "products.csv", dtype=str)
+    """Read the product table, the one reference for sectors, segments, the segments each figure
+    shows and the names the published chapter uses; codes stay strings so leading digits are kept."""
+    df = pd.read_csv(path or REFERENCE / "products.csv", dtype=str, keep_default_na=False)
     df["default"] = df["default"].eq("yes")
     df["verified"] = df["verified"].eq("yes")
     return df
+
+
+def _sectors() -> dict[str, str]:
+    df = load_products()
+    df = df[df["sector"] != HEADINGS]
+    return dict(zip(df["sector"], df["sector_title"]))
+
+
+SECTORS: dict[str, str] = _sectors()
+"""The chapter's sectors in the table's order: key -> title."""
+
+
+def figure_segments(sector: str, kind: str) -> list[str]:
+    """Group keys a sector's GL ('gl') or IT ('it') figure shows, in the table's order."""
+    df = default_products()
+    names = [n for n in dict.fromkeys(df.loc[df["sector"] == sector, f"{kind}_figure"]) if n]
+    return [sector if n == sector else f"{sector}/{n}" for n in names]
+
+
+def group_of_published(name: str) -> str | None:
+    """The group key of a sector or segment as the published chapter names it."""
+    df = load_products()
+    for row in df.itertuples():
+        if name == row.published_sector:
+            return row.sector
+        if name in (row.segment, row.published_segment) and row.segment != row.sector:
+            return f"{row.sector}/{row.segment}"
+        if name in (row.gl_figure, row.it_figure) and name != row.sector:
+            return f"{row.sector}/{name}"
+    return None
 
 
 def default_products(include_optional: bool = False) -> pd.DataFrame:
@@ -63,7 +88,7 @@ def groups(include_optional: bool = False) -> list[Group]:
     """
     df = default_products(include_optional)
     out: list[Group] = []
-    for sector in SECTORS:
+    for sector in _sectors():
         rows = df[df["sector"] == sector]
         hs6 = tuple(rows.loc[rows["code_system"] == HS6, "code"])
         out.append(Group(sector, sector, sector, hs6))
@@ -92,19 +117,19 @@ def breaks_for(codes: tuple[str, ...] | list[str], first_year: int, last_year: i
     return notes
 
 
-# Segments the report shows together (the chapter's Figure V.2 pairs MCP with flash).
-COMBINED: dict[str, dict[str, tuple[str, ...]]] = {"memory": {"MCP/flash": ("MCP", "flash")}}
-
-
 def report_groups(include_optional: bool = False) -> list[Group]:
-    """The groups of the product table plus the combined segments the report shows."""
+    """The groups of the product table plus the figure segments that combine several segments
+    (the chapter's Figure V.2 pairs MCP with flash)."""
     base = groups(include_optional)
-    by_key = {g.key: g for g in base}
+    known = {g.key for g in base}
+    df = default_products(include_optional)
     extra = []
-    for sector, combos in COMBINED.items():
-        for name, parts in combos.items():
-            codes = tuple(c for part in parts for c in by_key.get(f"{sector}/{part}", Group("", "", "", ())).codes)
-            extra.append(Group(f"{sector}/{name}", sector, name, codes))
+    for kind in ("gl_figure", "it_figure"):
+        for (sector, name), rows in df[df[kind] != ""].groupby(["sector", kind], sort=False):
+            key = f"{sector}/{name}"
+            if name != sector and key not in known:
+                known.add(key)
+                extra.append(Group(key, sector, str(name), tuple(rows["code"])))
     return base + extra
 
 

@@ -17,15 +17,9 @@ import pandas as pd
 from . import edition, findings
 from .findings import fmt, usd
 from .paths import REFERENCE
-from .products import codes_of
+from .products import codes_of, group_of_published
 from .schema import WORLD
 
-SEGMENT_GROUPS: dict[str, str] = {
-    "memory": "memory", "DRAM": "memory/DRAM", "MCP/flash": "memory/MCP/flash", "MCP": "memory/MCP",
-    "system": "system", "processors and controllers": "system/processors and controllers",
-    "amplifiers": "system/amplifiers", "SoC (other ICs)": "system/SoC and other ICs", "IC parts": "system/IC parts",
-    "equipment": "equipment", "materials and parts": "materials",
-}
 NATIONAL_SEGMENTS = {"DRAM", "MCP/flash", "MCP"}
 TOLERANCE_INDEX = 0.05       # an index within ±0.05 of the published value counts as reproduced
 TOLERANCE_VALUE = 0.10       # a USD value within ±10 %
@@ -98,7 +92,7 @@ def recompute(ed: edition.Edition, row: pd.Series) -> Result:
     if row["sector"] == "all goods":
         return Result(reasons=["trade in all goods between economies is not in this edition's files (only totals of "
                                "all goods per economy)"])
-    group = SEGMENT_GROUPS.get(row["segment"])
+    group = group_of_published(row["segment"])
     if group is None:
         return Result(reasons=[f"segment '{row['segment']}' is not in the product table"])
     target = int(row["year_to"])
