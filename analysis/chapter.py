@@ -108,6 +108,23 @@ class Sector:
         years = self.quadrant_years if kind == "quadrant" else self.recent_years
         return span(years) or "no year (the data do not cover it)"
 
+    def contents_text(self) -> str:
+        """What the sector's figures add up, named from the product table and checked against the data."""
+        table = products.default_products()
+        rows = table[table["code"].isin(products.codes_of(self.key))]
+        held = set(self.ed.stored.flows["code"].unique())
+        have = rows[rows["code"].isin(held)]
+        text = "The sector is taken as a whole"
+        if len(have):
+            text += ": " + "; ".join(f"{seg} (HS {', '.join(part['code'])})"
+                                     for seg, part in have.groupby("segment", sort=False))
+        text += "."
+        absent = rows[~rows["code"].isin(held)]
+        if len(absent):
+            text += (f" HS {', '.join(absent['code'])} ({', '.join(dict.fromkeys(absent['segment']))}) "
+                     f"{'is' if len(absent) == 1 else 'are'} in the sector but not in this edition's files.")
+        return text
+
     def segments_text(self) -> str:
         """What the GL and IT figures split the sector into, or why they do not."""
         segs = ", ".join(segment_name(g) for g in products.figure_segments(self.key, "it"))

@@ -141,12 +141,13 @@ def arrows(d_rsca: float, d_tsi: float, *, tolerance: float = THRESHOLDS["change
 
 
 def span(years: list[int]) -> str:
-    """'2019' or '2016–2018' or '2019 and 2022' for a list of years."""
+    """Years in words, consecutive runs joined: '2019', '2016–2018', '2016–2019 and 2022'."""
     years = sorted(set(int(y) for y in years))
-    if not years:
-        return ""
-    if len(years) == 1:
-        return str(years[0])
-    if years == list(range(years[0], years[-1] + 1)):
-        return f"{years[0]}–{years[-1]}"
-    return ", ".join(str(y) for y in years[:-1]) + f" and {years[-1]}"
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    parts = [str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" and {parts[-1]}" if parts else ""

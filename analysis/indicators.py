@@ -55,7 +55,7 @@ FORMULAS: dict[str, Formula] = {
         r"GL_{cdp} = 1 - \frac{|X_{cdp} - M_{cdp}|}{X_{cdp} + M_{cdp}}",
         "Share of two-way trade in c's trade with partner d in p; in [0, 1]. Variant `sum` applies "
         "the formula to the group's summed flows; variant `lines` is the aggregate over the "
-        "group's lines k: sum_k (X_k + M_k - |X_k - M_k|) / sum_k (X_k + M_k).",
+        "group's lines k: $\\sum_k (X_k + M_k - |X_k - M_k|) / \\sum_k (X_k + M_k)$.",
     ),
     "EI": Formula(
         "EI",
@@ -63,14 +63,14 @@ FORMULAS: dict[str, Formula] = {
         r"EI_{cdp} = \frac{X_{cdp} / X_{cp}}{M_{dp} / M_{wp}}",
         "Partner d's share in c's exports of p relative to d's share in world imports of p; 1 means "
         "d weighs in c's exports as much as in world trade. Variant `excl-reporter` uses "
-        "M_wp - M_cp as the world total.",
+        "$M_{wp} - M_{cp}$ as the world total.",
     ),
     "II": Formula(
         "II",
         "Import intensity",
         r"II_{cdp} = \frac{M_{cdp} / M_{cp}}{X_{dp} / X_{wp}}",
         "Partner d's share in c's imports of p relative to d's share in world exports of p. "
-        "Variant `excl-reporter` uses X_wp - X_cp as the world total.",
+        "Variant `excl-reporter` uses $X_{wp} - X_{cp}$ as the world total.",
     ),
     "share": Formula(
         "share",
@@ -81,7 +81,7 @@ FORMULAS: dict[str, Formula] = {
 }
 NOTATION = (
     "X = exports, M = imports, c = reporter, d = partner, p = product group, w = world, "
-    "t = year (omitted). Values in USD; a group's flows are the sum over its codes; X_c and X_w "
+    "t = year (omitted). Values in USD; a group's flows are the sum over its codes; $X_c$ and $X_w$ "
     "are exports of all goods."
 )
 

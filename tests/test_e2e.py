@@ -25,8 +25,8 @@ def flatten(pages: list[str]) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def built(tmp_path_factory, monkeypatch_module, data: str):
-    tmp = tmp_path_factory.mktemp(f"build-{Path(data).name}")
+def built(tmp_path_factory, monkeypatch_module, data):
+    tmp = tmp_path_factory.mktemp(f"build-{Path(data[0] if isinstance(data, list) else data).name}")
     monkeypatch_module.setenv("TRADE_REPORT_FIGURES", str(tmp / "figures"))
     b = build.run(data, engine="builtin", out=tmp / "_book", freeze=tmp / "_freeze")
     return tmp, b
@@ -94,7 +94,8 @@ def sample(tmp_path_factory, monkeypatch_module):
 
     if not SHARED_SAMPLE.is_dir():
         pytest.skip("../shared/data/real-sample is not present")
-    return built(tmp_path_factory, monkeypatch_module, str(SHARED_SAMPLE))
+    data = [SHARED_SAMPLE] + [p for p in [SHARED_SAMPLE.parent / "real-totals"] if p.is_dir()]
+    return built(tmp_path_factory, monkeypatch_module, data)
 
 
 def test_sample_edition_real_sources_and_gaps(sample):
@@ -108,3 +109,7 @@ def test_sample_edition_real_sources_and_gaps(sample):
     assert "Reproduction of published values" in flat
     assert not BAD.search(flat)
     assert b.result.warnings == []
+    assert " n/a" not in flat and "X_c (all goods)" not in flat and "nan" not in flat.split()
+    assert flat.count("world = ") >= 12                  # every figure says which world it uses
+    if "UNCTADstat" in flat:                             # with real totals: RSCA quadrants and a break
+        assert "Break in 2019" in flat and "Of 44 published values" in flat

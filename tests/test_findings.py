@@ -39,3 +39,4 @@ def test_dependence_is_read_from_the_value_balance_with_stated_thresholds():
 
 def test_span_of_years_in_words():
     assert (f.span([2019]), f.span([2016, 2017, 2018]), f.span([2019, 2022])) == ("2019", "2016–2018", "2019 and 2022")
+    assert f.span([2016, 2017, 2018, 2019, 2022]) == "2016–2019 and 2022" and f.span([]) == ""
