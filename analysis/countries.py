@@ -9,7 +9,6 @@ import pycountry
 
 from .paths import REFERENCE
 
-UNKNOWN = "OTH"
 
 
 @lru_cache(maxsize=1)
@@ -46,9 +45,31 @@ def iso3_from_code(code: object) -> str | None:
         return None
 
 
+@lru_cache(maxsize=1)
+def _iso_names() -> dict[str, str]:
+    """ISO 3166 names (English, and their Traditional Chinese translations) from pycountry."""
+    import gettext
+
+    zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_TW"], fallback=True)
+    out: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                out.setdefault(value.casefold(), country.alpha_3)
+                out.setdefault(zh.gettext(value).casefold(), country.alpha_3)
+        out.setdefault(country.alpha_3.casefold(), country.alpha_3)
+    return out
+
+
 def iso3_from_name(name: object) -> str | None:
-    """ISO3 of a name (English, Comtrade's, Taiwan customs' Chinese) or of an ISO3 / Comtrade ISO code."""
-    return _by_name().get(str(name).strip().casefold())
+    """ISO3 of a name (English, Comtrade's, Taiwan customs' Chinese) or of an ISO3 / Comtrade ISO code.
+
+    The project's table (data/reference/countries.csv) first, then ISO 3166 names in English and
+    Traditional Chinese; no fuzzy matching, so a name either matches exactly or is unknown.
+    """
+    key = str(name).strip().casefold()
+    return _by_name().get(key) or _iso_names().get(key)
 
 
 @lru_cache(maxsize=512)

@@ -7,10 +7,12 @@ totals of all goods where the file has them); a file that does not fit raises
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
 import warnings
+from datetime import date
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -21,6 +23,7 @@ import pandas as pd
 from . import countries, store
 from .paths import REFERENCE
 from .products import HS6, revision_for_year
+from . import schema
 from .schema import FLOW_COLUMNS, TOTAL_COLUMNS, WORLD
 
 COMTRADE, TAIWAN, BACI, KOREA, UNCTAD = "comtrade", "taiwan-customs", "baci", "korea-customs", "unctadstat"
@@ -47,9 +50,39 @@ class Imported:
 
 # --- reading text ------------------------------------------------------------------------------
 
+MAX_FILE_BYTES = 2 * 1024**3
+"""Largest file the in-memory importers read (2 GiB); larger inputs need the streaming path."""
+
+
+def _raw_bytes(path: Path) -> bytes:
+    """A file's bytes, with a clear error for what is not a readable, complete, non-empty file."""
+    if path.is_dir():
+        raise DataImportError(f"{path}: is a directory, not a data file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DataImportError(f"{path}: {size / 1024**3:.1f} GiB is more than the importers read in memory "
+                                  f"({MAX_FILE_BYTES / 1024**3:.0f} GiB); split the file by year")
+        raw = path.read_bytes()
+    except PermissionError:
+        raise DataImportError(f"{path}: cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise DataImportError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not raw.strip():
+        raise DataImportError(f"{path}: the file is empty")
+    return raw
+
+
 def read_text(path: Path) -> str:
-    """Decode a file: UTF-8 (with or without BOM), else Latin-1; line ends normalised."""
-    raw = path.read_bytes()
+    """Decode a file: UTF-8 (with or without BOM), else Latin-1; line ends normalised.
+
+    A CSV file must end with a line break: one that stops inside its last line was cut off.
+    """
+    raw = _raw_bytes(path)
+    if path.suffix.lower() == ".csv" and not raw.endswith((b"\n", b"\r")):
+        lines = raw.count(b"\n") + 1
+        raise DataImportError(f"{path}: line {lines}: the file does not end with a line break, so its last line "
+                              "was probably cut off (an interrupted download?); download it again")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -90,16 +123,68 @@ def _numbers(series: pd.Series, path: Path, column: str) -> np.ndarray:
     if empty.any():
         row = int(np.flatnonzero(empty.to_numpy())[0])
         raise DataImportError(f"{path}: line {row + 2}: {column} is empty (truncated file?)")
-    return values.to_numpy(dtype=float)
+    out = values.to_numpy(dtype=float)
+    for bad, what in ((~np.isfinite(out), "is not a finite number"), (out < 0, "is negative")):
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise DataImportError(f"{path}: line {row + 2}: {column} {what}: {series.iloc[row]!r}; "
+                                  "trade values are finite and non-negative")
+    return out
 
 
-def _years(series: pd.Series, path: Path, column: str) -> np.ndarray:
+def _values(series: pd.Series, path: Path, column: str, scale: float = 1.0, ceiling: float | None = None) -> np.ndarray:
+    """Trade values in USD (the column times `scale`), below a plausible ceiling."""
+    out = _numbers(series, path, column) * scale
+    limit = ceiling or schema.MAX_FLOW_USD
+    high = out > limit
+    if high.any():
+        row = int(np.flatnonzero(high)[0])
+        raise DataImportError(f"{path}: line {row + 2}: {column} {series.iloc[row]!r} is USD {out[row]:,.0f}, above "
+                              f"the plausible ceiling of USD {limit:,.0f} for one flow; check the unit of the column")
+    return out
+
+
+def _years(series: pd.Series, path: Path, column: str, first: int = 1988) -> np.ndarray:
+    """Calendar years from `first` (HS data begin in 1988) to the current year."""
     years = _numbers(series, path, column)
-    bad = (years < 1900) | (years > 2100) | (years != np.round(years))
+    last = date.today().year
+    bad = (years < first) | (years > last) | (years != np.round(years))
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise DataImportError(f"{path}: line {row + 2}: {column} is not a year: {series.iloc[row]!r}")
+        raise DataImportError(f"{path}: line {row + 2}: {column} is not a year from {first} to {last}: "
+                              f"{series.iloc[row]!r}")
     return years.astype(int)
+
+
+CODE_PATTERNS = {"HS6": r"\d{6}", "HS": r"\d{2}|\d{4}|\d{6}|TOTAL|AG0", "CCC": r"\d{11}", "HSK": r"\d{10}"}
+
+
+def _codes(series: pd.Series, path: Path, column: str, system: str) -> pd.Series:
+    """Product codes, checked against the form of their code system."""
+    codes = series.str.strip()
+    bad = ~codes.str.upper().str.fullmatch(CODE_PATTERNS[system])
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataImportError(f"{path}: line {row + 2}: {column} {series.iloc[row]!r} is not a well-formed "
+                              f"{system} code ({CODE_PATTERNS[system].replace(chr(92) + 'd', 'digits ')})")
+    return codes
+
+
+def _economies(series: pd.Series, path: Path, column: str) -> np.ndarray:
+    """ISO3 codes of economy names; a name the reference does not know stops the import."""
+    names = series.str.strip()
+    mapping = {n: countries.iso3_from_name(n) for n in names.unique()}
+    unknown = [n for n, iso in mapping.items() if iso is None]
+    if unknown:
+        row = int(np.flatnonzero(names.isin(unknown).to_numpy())[0])
+        raise DataImportError(f"{path}: line {row + 2}: {column} {names.iloc[row]!r} is not a known economy "
+                              f"({len(unknown)} unknown name(s)); add it as an alias to data/reference/countries.csv")
+    return names.map(mapping).to_numpy()
+
+
+def _ceiling(codes: pd.Series) -> float | None:
+    """Files that carry totals of all goods (code TOTAL) get the totals' ceiling, others one flow's."""
+    return schema.MAX_TOTAL_USD if codes.str.strip().str.upper().isin(["TOTAL", "AG0"]).any() else None
 
 
 def _frame(source: str, **cols) -> pd.DataFrame:
@@ -145,12 +230,12 @@ def _comtrade_plus(df: pd.DataFrame, path: Path) -> Imported:
             keep &= df[col].str.strip().isin(ok).to_numpy()
     df = df[keep].reset_index(drop=True)
     years = _years(df["refYear"], path, "refYear")
-    values = _numbers(df["primaryValue"], path, "primaryValue")
+    values = _values(df["primaryValue"], path, "primaryValue", ceiling=_ceiling(df["cmdCode"]))
     rev = df["classificationCode"].map(lambda c: CLASSIFICATIONS.get(c.strip(), c.strip())) \
         if "classificationCode" in df else pd.Series([revision_for_year(y) for y in years])
     flows = _frame(COMTRADE, year=years, reporter=_iso_codes(df["reporterCode"], df.get("reporterISO")),
                    partner=_iso_codes(df["partnerCode"], df.get("partnerISO")), flow=df["flowCode"].str.strip(),
-                   code=df["cmdCode"].str.strip(), code_system="HS", hs_revision=rev.to_numpy(), value_usd=values)
+                   code=_codes(df["cmdCode"], path, "cmdCode", "HS"), code_system="HS", hs_revision=rev.to_numpy(), value_usd=values)
     flows["code_system"] = np.where(flows["code"].str.len() == 6, HS6, "HS" + flows["code"].str.len().astype(str))
     return _split(flows, path, "UN Comtrade+ API")
 
@@ -181,11 +266,11 @@ def _comtrade_legacy(df: pd.DataFrame, path: Path) -> Imported:
     years = _years(df["Year"], path, "Year")
     rev = df["Classification"].map(lambda c: CLASSIFICATIONS.get(c.strip(), c.strip())) \
         if "Classification" in df else pd.Series([revision_for_year(y) for y in years])
-    code = df["Commodity Code"].str.strip()
+    code = _codes(df["Commodity Code"], path, "Commodity Code", "HS")
     flows = _frame(COMTRADE, year=years, reporter=_iso_codes(df["Reporter Code"], df.get("Reporter ISO")),
                    partner=_iso_codes(df["Partner Code"], df.get("Partner ISO")), flow=flows_raw.map(flow_map),
                    code=code, code_system=np.where(code.str.len() == 6, HS6, "HS"), hs_revision=rev.to_numpy(),
-                   value_usd=_numbers(df["Trade Value (US$)"], path, "Trade Value (US$)"))
+                   value_usd=_values(df["Trade Value (US$)"], path, "Trade Value (US$)", ceiling=_ceiling(code)))
     return _split(flows, path, "UN Comtrade legacy bulk CSV")
 
 
@@ -193,12 +278,11 @@ def _comtrade_tidy(df: pd.DataFrame, path: Path) -> Imported:
     """Tidy exports table pulled with comtradr (reporter/partner as ISO3, exports only)."""
     _require(df, path, ["hs_code", "year", "reporter_code", "partner_code", "trade_value_usd"])
     years = _years(df["year"], path, "year")
-    names = {c: countries.iso3_from_name(c) or countries.UNKNOWN for c in
-             set(df["reporter_code"]) | set(df["partner_code"])}
-    flows = _frame(COMTRADE, year=years, reporter=df["reporter_code"].map(names).to_numpy(),
-                   partner=df["partner_code"].map(names).to_numpy(), flow="X", code=df["hs_code"].str.strip(),
+    flows = _frame(COMTRADE, year=years, reporter=_economies(df["reporter_code"], path, "reporter_code"),
+                   partner=_economies(df["partner_code"], path, "partner_code"), flow="X",
+                   code=_codes(df["hs_code"], path, "hs_code", HS6),
                    code_system=HS6, hs_revision=[revision_for_year(y) for y in years],
-                   value_usd=_numbers(df["trade_value_usd"], path, "trade_value_usd"))
+                   value_usd=_values(df["trade_value_usd"], path, "trade_value_usd"))
     out = Imported(path, "UN Comtrade tidy exports (comtradr)", _check_duplicates(flows, path).reset_index(drop=True))
     out.notes.append("exports only: imports come from mirror flows; the HS revision is not in the file and is "
                      "taken as the one in force in each year; world totals are the sums over the file's partners")
@@ -215,10 +299,10 @@ def _taiwan_ccc(df: pd.DataFrame, path: Path) -> Imported:
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataImportError(f"{path}: line {row + 2}: HS Code is not an 11-digit CCC line: {code.iloc[row]!r}")
-    partner = df["Country"].map(lambda n: countries.iso3_from_name(n) or countries.UNKNOWN).to_numpy()
+    partner = _economies(df["Country"], path, "Country")
     lines = _frame(TAIWAN, year=years, reporter="TWN", partner=partner, flow="X", code=code.to_numpy(),
                    code_system="CCC", hs_revision=[revision_for_year(y) for y in years],
-                   value_usd=_numbers(df["Export Value (USD)"], path, "Export Value (USD)"))
+                   value_usd=_values(df["Export Value (USD)"], path, "Export Value (USD)"))
     flows = _with_world(_with_hs6(lines))
     out = Imported(path, "Taiwan customs CCC lines by destination", flows[FLOW_COLUMNS])
     out.notes.append("Taiwan's exports to the world are the sums over all destinations")
@@ -233,11 +317,11 @@ def _taiwan_portal(df: pd.DataFrame, path: Path) -> Imported:
     if flow.isna().any():
         row = int(np.flatnonzero(flow.isna().to_numpy())[0])
         raise DataImportError(f"{path}: line {row + 2}: Imports/Exports must be Imports or Exports")
-    partner = df["Country(Area)"].map(lambda n: countries.iso3_from_name(n) or countries.UNKNOWN).to_numpy()
+    partner = _economies(df["Country(Area)"], path, "Country(Area)")
     flows = _frame(TAIWAN, year=years, reporter="TWN", partner=partner, flow=flow.to_numpy(),
-                   code=df["Commodity Code"].str.strip().to_numpy(), code_system=HS6,
+                   code=_codes(df["Commodity Code"], path, "Commodity Code", HS6).to_numpy(), code_system=HS6,
                    hs_revision=[revision_for_year(y) for y in years],
-                   value_usd=_numbers(df["Value(USD$ 1000)"], path, "Value(USD$ 1000)") * 1000)
+                   value_usd=_values(df["Value(USD$ 1000)"], path, "Value(USD$ 1000)", scale=1000))
     flows = flows[flows["partner"] != "TWN"]   # re-imports of own goods are not trade with a partner
     flows = _sum_rows(flows)
     out = Imported(path, "Taiwan customs portal (thousand USD)", _with_world(flows)[FLOW_COLUMNS])
@@ -281,8 +365,8 @@ def _baci(df: pd.DataFrame, path: Path) -> Imported:
         raise DataImportError(f"{path}: line {row + 2}: country code not in {codes_files[0].name}")
     rev = next((v for k, v in CLASSIFICATIONS.items() if f"_{k}_" in path.name.upper()), None)
     revs = [rev or revision_for_year(y) for y in years]
-    values = _numbers(df["v"], path, "v") * 1000
-    code = df["k"].str.strip().str.zfill(6).to_numpy()
+    values = _values(df["v"], path, "v", scale=1000)
+    code = _codes(df["k"].str.strip().str.zfill(6), path, "k", HS6).to_numpy()
     x = _frame(BACI, year=years, reporter=exporter.to_numpy(), partner=importer.to_numpy(), flow="X",
                code=code, code_system=HS6, hs_revision=revs, value_usd=values)
     m = _frame(BACI, year=years, reporter=importer.to_numpy(), partner=exporter.to_numpy(), flow="M",
@@ -318,10 +402,10 @@ def _korea(df: pd.DataFrame, path: Path) -> Imported:
         row = int(np.flatnonzero(dup.to_numpy())[1])
         raise DataImportError(f"{path}: line {row + 2}: conflicting duplicate row for {code.iloc[row]} "
                               f"{df['country'].iloc[row]} {years[row]}")
-    partner = df["country"].map(lambda n: countries.iso3_from_name(n) or countries.UNKNOWN).to_numpy()
+    partner = _economies(df["country"], path, "country")
     revs = [revision_for_year(y) for y in years]
     parts = [_frame(KOREA, year=years, reporter="KOR", partner=partner, flow=flow, code=code.to_numpy(),
-                    code_system="HSK", hs_revision=revs, value_usd=_numbers(df[col], path, col))
+                    code_system="HSK", hs_revision=revs, value_usd=_values(df[col], path, col))
              for flow, col in (("X", "export_usd"), ("M", "import_usd"))]
     flows = _with_hs6(pd.concat(parts, ignore_index=True))
     if not (flows["partner"] == WORLD).any():
@@ -333,7 +417,8 @@ def _totals_csv(df: pd.DataFrame, path: Path) -> Imported:
     """A canonical totals-of-all-goods table (year, reporter, flow, value_usd)."""
     _require(df, path, ["year", "reporter", "flow", "value_usd"])
     totals = pd.DataFrame({"year": _years(df["year"], path, "year"), "reporter": df["reporter"].str.strip(),
-                           "flow": df["flow"].str.strip(), "value_usd": _numbers(df["value_usd"], path, "value_usd"),
+                           "flow": df["flow"].str.strip(),
+                           "value_usd": _values(df["value_usd"], path, "value_usd", ceiling=schema.MAX_TOTAL_USD),
                            "source": df["source"] if "source" in df else "user"})
     return Imported(path, "totals of all goods", pd.DataFrame(columns=FLOW_COLUMNS), totals)
 
@@ -351,9 +436,10 @@ def _unctad_totals(df: pd.DataFrame, path: Path) -> Imported:
     df = df[df[UNCTAD_VALUE].str.strip() != ""]          # a missing value is missing, not zero
     economy = df["Economy"].str.strip()
     iso = {c: countries.iso3_from_m49(c) or f"M49:{int(c)}" for c in economy.unique()}
-    totals = pd.DataFrame({"year": _years(df["Year"], path, "Year"), "reporter": economy.map(iso).to_numpy(),
+    totals = pd.DataFrame({"year": _years(df["Year"], path, "Year", first=1948), "reporter": economy.map(iso).to_numpy(),
                            "flow": df["Flow"].str.strip().map(UNCTAD_FLOWS).to_numpy(),
-                           "value_usd": _numbers(df[UNCTAD_VALUE], path, UNCTAD_VALUE) * 1e6,
+                           "value_usd": _values(df[UNCTAD_VALUE], path, UNCTAD_VALUE, scale=1e6,
+                                                ceiling=schema.MAX_TOTAL_USD),
                            "source": UNCTAD})
     out = Imported(path, "UNCTADstat merchandise totals (million USD)", pd.DataFrame(columns=FLOW_COLUMNS), totals)
     out.notes.append("totals of all goods in millions of USD, converted; economy groups (codes 1000 and above) "
@@ -384,31 +470,73 @@ def detect(path: Path, header: Iterable[str]) -> str:
                           f"(Comtrade+, Comtrade bulk, comtradr, BACI, Taiwan or Korea customs, totals)")
 
 
+def _header(path: Path) -> list[str]:
+    """The first line of a CSV file as column names, read without loading the file."""
+    try:
+        with open(path, "rb") as fh:
+            first = fh.readline(1 << 16)
+    except OSError as exc:
+        raise DataImportError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not first.strip():
+        raise DataImportError(f"{path}: the file is empty (or its first line is)")
+    try:
+        line = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        line = first.decode("latin-1")
+    return next(csv.reader([line.strip()]), [])
+
+
+def _json_records(path: Path) -> pd.DataFrame:
+    """Comtrade+ JSON: a list of records, or an object whose `data` is that list."""
+    try:
+        payload = json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise DataImportError(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
+    records = payload.get("data") if isinstance(payload, dict) else payload
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise DataImportError(f"{path}: JSON of the wrong shape: expected a list of Comtrade+ records, or an object "
+                              "with a 'data' list of them")
+    if not records:
+        raise DataImportError(f"{path}: no data records")
+    return pd.DataFrame(records).astype(str).replace({"None": "", "nan": ""})
+
+
 def read(path: Path) -> Imported:
-    """Read one raw file (CSV, or Comtrade+ JSON) in whatever supported format it is."""
+    """Read one raw file (CSV, or Comtrade+ JSON) in whatever supported format it is.
+
+    The format is recognised from the header before the file is parsed, so a file of another
+    kind is refused without being loaded.
+    """
     path = Path(path)
     if not path.exists():
         raise DataImportError(f"{path}: no such file")
+    if path.is_dir():
+        raise DataImportError(f"{path}: is a directory, not a data file")
     if path.suffix.lower() == ".json":
-        try:
-            payload = json.loads(read_text(path))
-        except json.JSONDecodeError as exc:
-            raise DataImportError(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
-        records = payload.get("data", payload) if isinstance(payload, dict) else payload
-        df = pd.DataFrame(records).astype(str).replace({"None": "", "nan": ""})
-        if df.empty:
-            raise DataImportError(f"{path}: no data records")
-        name, item = "comtrade-plus", _comtrade_plus(df, path)
+        name, item = "comtrade-plus", _comtrade_plus(_json_records(path), path)
     else:
+        name = detect(path, _header(path))
         df = read_csv(path)
-        name = detect(path, df.columns)
         reader = next(r for n, _t, r in FORMATS if n == name)
         item = reader(df, path)
     # One coverage per format: files of the same format add reporters, years or codes to it.
     item.coverage = name
     item.flows["coverage"] = name
     item.re_flows["coverage"] = name
+    item.notes += _unknown_codes(item.flows)
     return item
+
+
+def _unknown_codes(flows: pd.DataFrame) -> list[str]:
+    """A note on codes outside the product table: kept in the flows, used by no sector or segment."""
+    from .products import load_products
+
+    known = set(load_products()["code"])
+    codes = sorted(set(flows["code"]) - known) if len(flows) else []
+    if not codes:
+        return []
+    return [f"{len(codes)} code(s) outside the product table (e.g. {', '.join(codes[:5])}): kept in the processed "
+            "flows, used by no sector or segment"]
 
 
 def raw_files(paths: Iterable[Path]) -> list[Path]:
@@ -417,7 +545,7 @@ def raw_files(paths: Iterable[Path]) -> list[Path]:
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.suffix.lower() in (".csv", ".json")
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in (".csv", ".json")
                           and not f.name.startswith("country_codes") and not f.name.startswith("product_codes"))
         elif p.exists():
             out.append(p)
@@ -467,30 +595,61 @@ def _stack(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
-def combine(items: list[Imported]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Merge imported files into (flows, totals, re_flows); mirror fill and world rows added."""
-    flows = _stack([i.flows for i in items], FLOW_COLUMNS)
+PRECEDENCE = ("error", "first")
+"""What to do when two files give different values for the same flow: stop (default), or let the
+file that comes first in path order win."""
+
+
+def _conflicts(flows: pd.DataFrame, key: list[str], on_conflict: str) -> tuple[pd.DataFrame, int]:
+    """Drop equal duplicates (counted); stop on different values unless `on_conflict` is 'first'."""
+    before = len(flows)
+    flows = flows.drop_duplicates(subset=key + ["value_usd"], keep="first")
+    equal = before - len(flows)
+    dup = flows.duplicated(subset=key, keep=False)
+    if dup.any() and on_conflict == "error":
+        clash = flows[dup].sort_values(key)
+        a, b = clash.iloc[0], clash.iloc[1]
+        what = " ".join(str(a[k]) for k in key if k not in ("coverage", "code_system"))
+        raise DataImportError(
+            f"two inputs give different values for {what}: "
+            f"{a['_file']} says {a['value_usd']:,.0f} and {b['_file']} says {b['value_usd']:,.0f} "
+            f"({int(dup.sum())} such rows); remove one file, or state a precedence with --on-conflict first "
+            "(the file first in path order wins)")
+    return flows.drop_duplicates(subset=key, keep="first"), equal
+
+
+def combine(items: list[Imported], on_conflict: str = "error") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Merge imported files into (flows, totals, re_flows); mirror fill and world rows added.
+
+    The same flow in two files of one coverage: equal values are kept once; different values stop
+    the import with both file names, unless `on_conflict` is "first". Flows of different
+    coverages are all kept: each coverage is computed on its own.
+    """
+    if on_conflict not in PRECEDENCE:
+        raise ValueError(f"on_conflict must be one of {', '.join(PRECEDENCE)}")
+    flows = _stack([i.flows.assign(_file=i.path.name) for i in items], FLOW_COLUMNS + ["_file"])
     if "closed_panel" not in flows:
         flows["closed_panel"] = False
     key = ["coverage", "year", "reporter", "partner", "flow", "code", "code_system"]
-    # The same flow twice within one coverage: the first file (in path order) wins, so imports are
-    # repeatable. The same flow from two coverages is kept in both: each is computed on its own.
-    flows = flows.drop_duplicates(subset=key, keep="first")
-    flows = mirror_fill(flows.assign(closed_panel=flows["closed_panel"].fillna(False)))
+    flows, _ = _conflicts(flows, key, on_conflict)
+    flows = mirror_fill(flows.drop(columns="_file").assign(closed_panel=flows["closed_panel"].fillna(False)))
     flows = closed_panel_world(flows)
-    totals = _stack([i.totals for i in items], TOTAL_COLUMNS)
+    totals = _stack([i.totals.assign(_file=i.path.name) for i in items], TOTAL_COLUMNS + ["_file"])
+    if len(totals):
+        totals, _ = _conflicts(totals, ["year", "reporter", "flow"], on_conflict)
     re_flows = _stack([i.re_flows for i in items], FLOW_COLUMNS)
-    return flows[FLOW_COLUMNS], totals, re_flows
+    return flows[FLOW_COLUMNS], totals.reindex(columns=TOTAL_COLUMNS), re_flows
 
 
 def import_paths(paths: list[Path], folder: Path, progress: Callable[[Path], None] | None = None,
-                 edition: str = "full") -> Path:
+                 edition: str = "full", on_conflict: str = "error") -> Path:
     """Import raw files into an edition folder (atomically); unchanged inputs are not re-imported."""
     files = raw_files(paths)
     inputs = [{"path": str(f.resolve()), "sha256": store.sha256(f)} for f in files]
     code = [Path(__file__), Path(store.__file__), Path(store.coverage.__file__), Path(store.coverage.indicators.__file__),
             Path(countries.__file__), REFERENCE / "coverages.csv", REFERENCE / "products.csv"]
     manifest_key = {"edition": edition, "synthetic": False, "input_hashes": [i["sha256"] for i in inputs],
+                    "on_conflict": on_conflict,
                     "code": [store.sha256(f) for f in code]}
     if store.is_current(folder, manifest_key):
         return folder
@@ -499,7 +658,7 @@ def import_paths(paths: list[Path], folder: Path, progress: Callable[[Path], Non
         if progress:
             progress(f)
         items.append(read(f))
-    flows, totals, re_flows = combine(items)
+    flows, totals, re_flows = combine(items, on_conflict)
     for entry, item in zip(inputs, items):
         entry.update({"format": item.format, "notes": item.notes, **store.describe(item.flows)}
                      if len(item.flows) else {"format": item.format, "rows": int(len(item.totals)),
