@@ -54,8 +54,9 @@ def indicators(
     stored = store.load(store.prepare(data))
     table = stored.indicators if level == "group" else coverage.compute(stored.flows, stored.totals, level=level)
     table = coverage.labelled(table, stored.manifest.get("coverages", {}))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False)
+    from .build import escaped
+
+    store.write_csv(escaped(table), out)
     console.print(f"wrote {len(table):,} rows to {out}")
 
 

@@ -26,18 +26,39 @@ class Build:
     seconds: float
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """A text cell that a spreadsheet would read as a formula, made inert with a leading apostrophe."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def escaped(table: pd.DataFrame) -> pd.DataFrame:
+    """Every non-numeric column as text, with formula-like cells neutralised and line breaks inside
+    a cell turned into spaces (so no cell can split a CSV row), for CSV and XLSX alike."""
+    out = table.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(out[column]):
+            text = out[column].astype(str).map(neutralise)
+            out[column] = text.str.replace(r"[\r\n]+", " ", regex=True)
+    return out
+
+
 def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
-    """One sheet per indicator, written column by column (missing values as blank cells)."""
-    book = xlsxwriter.Workbook(str(path))
+    """One sheet per indicator; text is written as strings (never as formulas), missing as blank."""
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     for name, part in table.groupby("indicator", observed=True):
-        sheet = book.add_worksheet(str(name))
+        sheet = book.add_worksheet(str(name)[:31])
         part = part.drop(columns="indicator")
         for j, column in enumerate(part.columns):
             values = part[column]
-            if not pd.api.types.is_numeric_dtype(values):
-                values = values.astype(str)
-            sheet.write(0, j, column)
-            sheet.write_column(1, j, values.astype(object).where(values.notna(), None).tolist())
+            sheet.write_string(0, j, str(column))
+            if pd.api.types.is_numeric_dtype(values):
+                sheet.write_column(1, j, values.astype(object).where(values.notna(), None).tolist())
+            else:
+                for i, text in enumerate(values.astype(str).tolist(), start=1):
+                    sheet.write_string(i, j, text)
     book.close()
 
 
@@ -51,7 +72,8 @@ def export_indicators(table: pd.DataFrame, folder: Path, stamp: str = "") -> lis
     csv, xlsx, mark = folder / "indicators.csv", folder / "indicators.xlsx", folder / ".stamp"
     if stamp and csv.exists() and xlsx.exists() and mark.exists() and mark.read_text() == stamp:
         return [csv, xlsx]
-    table.to_csv(csv, index=False)
+    table = escaped(table)
+    store.write_csv(table, csv)
     _write_xlsx(table, xlsx)
     mark.write_text(stamp)
     return [csv, xlsx]

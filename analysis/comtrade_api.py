@@ -10,11 +10,15 @@ refused rather than silently truncated.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
+import logging
 import os
+import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import countries, store
 from .paths import DATA, ROOT
@@ -43,6 +47,46 @@ def subscription_key(env_file: Path = ROOT / ".env") -> str | None:
 def redact(text: str, key: str | None) -> str:
     """Remove the key from any text that might be shown."""
     return text.replace(key, "***") if key else text
+
+
+class _Redacting(logging.Filter):
+    """A logging filter that takes the key out of every record before any handler sees it."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage(), self.key)
+        record.args = ()
+        return True
+
+
+@contextlib.contextmanager
+def quiet_client(key: str, echo: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Run third-party client code with everything it prints or logs captured and redacted.
+
+    The official client prints request URLs (which carry the subscription key) with `print`; here
+    its stdout and stderr go to a buffer, and logging records pass a redacting filter. What was
+    printed is handed to `echo` (default: stderr) only after the key has been removed.
+    """
+    buffer = io.StringIO()
+    filt = _Redacting(key)
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    for h in handlers:
+        h.addFilter(filt)
+    root.addFilter(filt)
+    try:
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+            yield
+    finally:
+        root.removeFilter(filt)
+        for h in handlers:
+            h.removeFilter(filt)
+        text = redact(buffer.getvalue(), key).strip()
+        if text:
+            (echo or (lambda t: print(t, file=sys.stderr)))(text)
 
 
 def _m49(iso: str) -> str:
@@ -75,8 +119,9 @@ def fetch(reporters: list[str], years: list[int], codes: list[str], *, partners:
         path = folder / f"comtrade-{year}-{name}.json"
         if not path.exists():
             try:
-                df = client(key, maxRecords=MAX_RECORDS, format_output="JSON", includeDesc=True,
-                            breakdownMode="classic", **request)
+                with quiet_client(key):
+                    df = client(key, maxRecords=MAX_RECORDS, format_output="JSON", includeDesc=True,
+                                breakdownMode="classic", **request)
             except Exception as exc:  # the client raises many kinds; none may leak the key
                 raise ComtradeError(f"Comtrade request for {year} failed: {redact(str(exc), key)}") from None
             if df is None:

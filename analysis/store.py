@@ -50,6 +50,11 @@ def write_parquet(df: pd.DataFrame, path: Path) -> None:
     _atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
 
 
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """Write a CSV table atomically."""
+    _atomic(path, lambda tmp: df.to_csv(tmp, index=False))
+
+
 def write_json(obj: Any, path: Path) -> None:
     """Write JSON atomically, keys sorted so identical content gives identical bytes."""
     _atomic(path, lambda tmp: tmp.write_text(json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n"))

@@ -59,3 +59,40 @@ def test_missing_key_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr(comtrade_api, "subscription_key", lambda: None)
     with pytest.raises(ComtradeError, match="no Comtrade subscription key"):
         comtrade_api.fetch(["KOR"], [2022], ["854232"], folder=tmp_path)
+
+
+def printing_client(fail: bool):
+    """A client that prints and logs the request URL with the key, as the official client's code does."""
+    import logging
+
+    def client(key, **params):
+        url = f"https://comtradeapi.example.invalid/data/v1/get/C/A/HS?subscription-key={key}"
+        print("Request:", url)
+        logging.getLogger("comtradeapicall").warning("calling %s", url)
+        if fail:
+            raise RuntimeError(f"HTTP Error 429 for url {url}")
+        return fake_client([])(key, **params)
+    return client
+
+
+@pytest.mark.parametrize("fail", [False, True])
+@pytest.mark.parametrize("where", ["environment", "dotenv"])
+def test_the_key_appears_in_no_output_and_no_file(tmp_path, monkeypatch, capfd, caplog, fail, where):
+    monkeypatch.delenv(comtrade_api.ENV_KEY, raising=False)
+    env = tmp_path / ".env"
+    if where == "environment":
+        monkeypatch.setenv(comtrade_api.ENV_KEY, KEY)
+    else:
+        env.write_text(f"{comtrade_api.ENV_KEY}={KEY}\n")
+    key = comtrade_api.subscription_key(env)
+    assert key == KEY
+    folder = tmp_path / "cache"
+    try:
+        comtrade_api.fetch(["KOR"], [2022], ["854232"], folder=folder, key=key, client=printing_client(fail))
+    except ComtradeError as exc:
+        assert fail and KEY not in str(exc)
+    out, err = capfd.readouterr()
+    assert "Request:" in out + err and "***" in out + err          # what the client printed is shown, redacted
+    assert KEY not in out + err and KEY not in caplog.text
+    for path in folder.rglob("*") if folder.exists() else []:
+        assert KEY not in path.read_text()
