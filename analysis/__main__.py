@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
@@ -13,26 +15,59 @@ app = typer.Typer(help="Trilateral semiconductor trade report: data, indicators 
 data_app = typer.Typer(help="Inspect the processed data of an edition.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 console = Console(stderr=True)
+DEBUG = {"on": False}
+CONFLICT_HELP = ("What to do when two files give different values for the same flow: 'error' (stop and name "
+                 "both files) or 'first' (the file first in path order wins).")
 DATA_HELP = ("'demo', or a folder (or file) of raw trade data; repeat --data to read several together, "
              "e.g. trade files and a totals-of-all-goods file.")
 
 
+def one_line(exc: BaseException) -> str:
+    """An error as one line a user can act on (file errors name the file and the cause)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename else ""
+        hint = {13: " (the folder is read-only for you: choose another --out or fix its permissions)",
+                28: " (the disk is full: free some space and build again)"}.get(exc.errno or 0, "")
+        return f"{where}{exc.strerror}{hint}"
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def friendly(command: Callable[..., None]) -> Callable[..., None]:
+    """Let a command fail with one line a user can act on (the traceback with --debug)."""
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except Exception as exc:  # every failure reaches the user as one line
+            if DEBUG["on"]:
+                raise
+            console.print(f"[red]error:[/red] {one_line(exc)}", highlight=False)
+            console.print("run again with --debug to see the traceback", style="dim")
+            raise typer.Exit(1) from None
+    return run
+
+
+@app.callback()
+def _options(debug: bool = typer.Option(False, "--debug", help="Show the full traceback when something fails.")) -> None:
+    """Trilateral semiconductor trade report: data, indicators and the chapter."""
+    DEBUG["on"] = debug
+
+
 @app.command()
+@friendly
 def build(
     data: list[str] = typer.Option(["demo"], help=DATA_HELP),
+    on_conflict: str = typer.Option("error", help=CONFLICT_HELP),
     engine: str = typer.Option("auto", help="auto (quarto when on PATH), builtin or quarto."),
     out: Optional[Path] = typer.Option(None, help="Output folder (default _book/)."),
     jobs: int = typer.Option(2, help="Chapters executed in parallel."),
 ) -> None:
     """Build the website and the print PDF of the chapter."""
     from .build import run
-    from .render.execute import RenderError
 
-    try:
-        b = run(data, engine=engine, out=out, jobs=jobs)
-    except (RenderError, FileNotFoundError, ValueError, RuntimeError) as exc:
-        console.print(f"[red]build failed:[/red] {exc}")
-        raise typer.Exit(1)
+    b = run(data, engine=engine, out=out, jobs=jobs, on_conflict=on_conflict)
     r = b.result
     if r is not None:
         console.print(f"executed {len(r.executed)} chapter(s), reused {len(r.reused)} frozen")
@@ -43,6 +78,7 @@ def build(
 
 
 @app.command()
+@friendly
 def indicators(
     data: list[str] = typer.Option(["demo"], help=DATA_HELP),
     level: str = typer.Option("group", help="group (sectors and segments) or code."),
@@ -61,31 +97,30 @@ def indicators(
 
 
 @app.command("import")
-def import_(paths: list[Path] = typer.Argument(..., help="Raw files or folders of them.")) -> None:
+@friendly
+def import_(paths: list[Path] = typer.Argument(..., help="Raw files or folders of them."),
+            on_conflict: str = typer.Option("error", help=CONFLICT_HELP)) -> None:
     """Import raw trade files into a processed edition (files are only read, never changed)."""
     from rich.progress import Progress
 
     from . import store
-    from .importers import DataImportError, import_paths, raw_files
+    from .importers import import_paths, raw_files
 
     folder = store.PROCESSED / store.edition_name(paths)
-    try:
-        files = raw_files(paths)
-        with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("importing", total=len(files))
+    files = raw_files(paths)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("importing", total=len(files))
 
-            def step(path: Path) -> None:
-                progress.update(task, advance=1, description=f"importing {path.name}")
+        def step(path: Path) -> None:
+            progress.update(task, advance=1, description=f"importing {path.name}")
 
-            import_paths(paths, folder, progress=step)
-    except DataImportError as exc:
-        console.print(f"[red]import failed:[/red] {exc}")
-        raise typer.Exit(1)
+        import_paths(paths, folder, progress=step, on_conflict=on_conflict)
     console.print(f"processed edition written to {folder}")
     console.print("build it with: python -m analysis build " + " ".join(f"--data {p}" for p in paths))
 
 
 @app.command()
+@friendly
 def fetch(
     reporters: str = typer.Option("KOR,CHN,JPN,USA", help="Comma-separated ISO3 reporters."),
     years: str = typer.Option(..., help="Years, e.g. 2019-2023 or 2019,2022."),
@@ -93,7 +128,7 @@ def fetch(
     partners: Optional[str] = typer.Option(None, help="Comma-separated ISO3 partners (WLD for world); all if omitted."),
 ) -> None:
     """Download UN Comtrade+ data (key from $COMTRADE_KEY or .env) into data/raw/comtrade/, cached."""
-    from .comtrade_api import CACHE, ComtradeError
+    from .comtrade_api import CACHE
     from .comtrade_api import fetch as download
 
     if "-" in years:
@@ -101,16 +136,13 @@ def fetch(
         year_list = list(range(first, last + 1))
     else:
         year_list = [int(y) for y in years.split(",")]
-    try:
-        files = download(reporters.split(","), year_list, codes.split(","),
-                         partners=partners.split(",") if partners else None)
-    except ComtradeError as exc:
-        console.print(f"[red]fetch failed:[/red] {exc}")
-        raise typer.Exit(1)
+    files = download(reporters.split(","), year_list, codes.split(","),
+                     partners=partners.split(",") if partners else None)
     console.print(f"{len(files)} file(s) in {CACHE}; build with: python -m analysis build --data {CACHE}")
 
 
 @data_app.command("status")
+@friendly
 def data_status(data: list[str] = typer.Option(["demo"], help=DATA_HELP)) -> None:
     """Coverage of an edition: reporters x years x sectors, sources and mirror share."""
     from rich.table import Table
@@ -143,5 +175,14 @@ def data_status(data: list[str] = typer.Option(["demo"], help=DATA_HELP)) -> Non
                   f"totals of all goods: {len(stored.totals):,} rows; reporters: {flows['reporter'].nunique()}")
 
 
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    try:
+        app(args=argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    return 0
+
+
 if __name__ == "__main__":
-    app()
+    sys.exit(main())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from . import coverage, store
-from .edition import SYNTHETIC_LABEL
+from . import atomic, coverage, store
+from .edition import ENV_EDITION, SYNTHETIC_LABEL
 from .paths import BOOK, ROOT
 from .render import book
 
@@ -62,44 +63,80 @@ def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
     book.close()
 
 
-def export_indicators(table: pd.DataFrame, folder: Path, stamp: str = "") -> list[Path]:
+def export_indicators(table: pd.DataFrame, folder: Path, stamp: str = "", previous: Path | None = None) -> list[Path]:
     """The indicator table as CSV and as XLSX with one sheet per indicator.
 
-    `stamp` identifies the data (the manifest's hash): when it matches the last export, the
-    files are current and are not written again.
+    `stamp` identifies the data (the manifest's hash): when the `previous` export (or the files
+    already in `folder`) carry the same stamp, they are copied rather than written again.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    csv, xlsx, mark = folder / "indicators.csv", folder / "indicators.xlsx", folder / ".stamp"
-    if stamp and csv.exists() and xlsx.exists() and mark.exists() and mark.read_text() == stamp:
-        return [csv, xlsx]
+    names = ("indicators.csv", "indicators.xlsx", ".stamp")
+    for source in [p for p in (folder, previous) if p is not None]:
+        mark = source / ".stamp"
+        if stamp and all((source / n).exists() for n in names) and mark.read_text() == stamp:
+            if source != folder:
+                for n in names:
+                    shutil.copy2(source / n, folder / n)
+            return [folder / names[0], folder / names[1]]
     table = escaped(table)
-    store.write_csv(table, csv)
-    _write_xlsx(table, xlsx)
-    mark.write_text(stamp)
-    return [csv, xlsx]
+    store.write_csv(table, folder / names[0])
+    _write_xlsx(table, folder / names[1])
+    (folder / names[2]).write_text(stamp)
+    return [folder / names[0], folder / names[1]]
+
+
+def check_tools() -> None:
+    """The built-in renderer needs pandoc (pypandoc-binary) and Typst (typst): say so if either is missing."""
+    try:
+        import pypandoc
+
+        pypandoc.get_pandoc_path()
+    except (ImportError, OSError):
+        raise RuntimeError("pandoc is not available: install the project again (make setup), which brings "
+                           "pypandoc-binary") from None
+    try:
+        import typst  # noqa: F401
+    except ImportError:
+        raise RuntimeError("Typst is not available: install the project again (make setup), which brings the "
+                           "typst package") from None
 
 
 def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = None, jobs: int = 2,
-        pdf: bool = True, freeze: Path | None = None) -> Build:
-    """Build the report for an edition ("demo" or a folder of raw files)."""
+        pdf: bool = True, freeze: Path | None = None, on_conflict: str = "error") -> Build:
+    """Build the report for an edition ("demo" or folders of raw files), all or nothing.
+
+    One build at a time (a lock); the site is written into a staging folder and switched in
+    only when complete, so an interrupted build leaves the previous site whole.
+    """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
     start = time.perf_counter()
-    folder = store.prepare(data)
-    os.environ["TRADE_REPORT_EDITION"] = str(folder)
-    stored = store.load(folder)
-    label = SYNTHETIC_LABEL if stored.manifest.get("synthetic") else ""
-    use_quarto = engine == "quarto" or (engine == "auto" and book.quarto_available())
     out = out or BOOK
-    if use_quarto:
-        if not book.quarto_available():
-            raise RuntimeError("engine 'quarto' asked for, but the quarto CLI is not on PATH")
-        book.build_with_quarto(ROOT)
-        result = None
-    else:
-        result = book.build(ROOT, out, edition_dir=folder, jobs=jobs, pdf=pdf, label=label,
+    with atomic.build_lock(ROOT / ".build.lock"):
+        atomic.clean_leftovers(out.parent)
+        with atomic.build_lock(store.PROCESSED / ".save.lock", wait=True):   # no import is saving now
+            atomic.clean_leftovers(store.PROCESSED)
+        folder = store.prepare(data, on_conflict=on_conflict)
+        os.environ[ENV_EDITION] = str(folder)   # the chapters' kernels inherit the edition's folder
+        stored = store.load(folder)
+        label = SYNTHETIC_LABEL if stored.manifest.get("synthetic") else ""
+        use_quarto = engine == "quarto" or (engine == "auto" and book.quarto_available())
+        stamp = hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
+        table = coverage.labelled(stored.indicators, stored.manifest.get("coverages", {}))
+        if use_quarto:
+            if not book.quarto_available():
+                raise RuntimeError("engine 'quarto' asked for, but the quarto CLI is not on PATH")
+            book.build_with_quarto(ROOT)
+            export_indicators(table, out / "data", stamp)
+            return Build(folder, None, time.perf_counter() - start)
+        check_tools()
+        stage = atomic.staging(out)
+        result = book.build(ROOT, stage, edition_dir=folder, jobs=jobs, pdf=pdf, label=label,
                             edition_name=str(stored.manifest.get("edition", "full")),
                             freeze=freeze or ROOT / "_freeze" / folder.name)
-    stamp = hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
-    export_indicators(coverage.labelled(stored.indicators, stored.manifest.get("coverages", {})), out / "data", stamp)
-    return Build(folder, result, time.perf_counter() - start)
+        export_indicators(table, stage / "data", stamp, previous=out / "data")
+        atomic.switch(stage, out)
+        result.out = out
+        result.pages = [out / p.relative_to(stage) for p in result.pages]
+        result.pdf = out / result.pdf.relative_to(stage) if result.pdf else None
+        return Build(folder, result, time.perf_counter() - start)

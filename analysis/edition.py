@@ -97,9 +97,18 @@ def _load(folder: str) -> Edition:
     return Edition(stored, table)
 
 
+class NoEdition(RuntimeError):
+    """The chapters were run without saying which edition they are about."""
+
+
 def current() -> Edition:
-    """The edition of this build: $TRADE_REPORT_EDITION (a processed folder) or the demo."""
+    """The edition of this build: the processed folder named by $TRADE_REPORT_EDITION.
+
+    `python -m analysis build` sets it for the chapters it renders. There is no default: a
+    chapter run without an edition stops rather than quietly showing the demo.
+    """
     folder = os.environ.get(ENV_EDITION)
     if not folder:
-        folder = str(store.prepare(store.DEMO))
+        raise NoEdition(f"no edition: the chapters need ${ENV_EDITION} set to a processed edition folder; "
+                        "build with `python -m analysis build --data …`, which sets it")
     return _load(str(Path(folder).resolve()))

@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 
 import pandas as pd
 
-from . import coverage, synthetic
+from . import atomic, coverage, synthetic
 from .paths import PACKAGE, PROCESSED, REFERENCE, ROOT, SHARED_SAMPLE
 from .schema import validate_flows, validate_totals
 
@@ -125,19 +125,30 @@ def save(folder: Path, flows: pd.DataFrame, totals: pd.DataFrame, manifest: dict
     and manifest (written last)."""
     flows, totals = validate_flows(flows), validate_totals(totals)
     table = coverage.compute(flows, totals)
-    write_parquet(flows, folder / "flows.parquet")
-    write_parquet(totals, folder / "totals.parquet")
+    # Everything is written into a staging folder and switched in whole: a build killed half-way
+    # leaves the previous edition, never new flows beside an old manifest.
+    with atomic.build_lock(folder.parent / ".save.lock", wait=True):
+        return _save_staged(folder, flows, totals, table, manifest, re_flows)
+
+
+def _save_staged(folder: Path, flows: pd.DataFrame, totals: pd.DataFrame, table: pd.DataFrame, manifest: dict,
+                 re_flows: pd.DataFrame | None) -> Stored:
+    stage = atomic.staging(folder)
+    write_parquet(flows, stage / "flows.parquet")
+    write_parquet(totals, stage / "totals.parquet")
     if re_flows is not None and len(re_flows):
-        write_parquet(re_flows.astype({"year": "int16", "value_usd": "float64"}), folder / "re_flows.parquet")
-    write_parquet(table, folder / "indicators.parquet")
+        write_parquet(re_flows.astype({"year": "int16", "value_usd": "float64"}), stage / "re_flows.parquet")
+    write_parquet(table, stage / "indicators.parquet")
     manifest = {**manifest, "flows": describe(flows), "totals_rows": int(len(totals)),
                 "coverages": coverage.describe(flows),
-                "totals_sources": sorted(str(s) for s in totals["source"].unique())}
-    write_json(manifest, folder / "manifest.json")
+                "totals_sources": sorted(str(s) for s in totals["source"].unique()),
+                "tables": {f.name: sha256(f) for f in sorted(stage.glob("*.parquet"))}}
+    write_json(manifest, stage / "manifest.json")
+    atomic.switch(stage, folder)
     return Stored(folder, flows, totals, table, manifest)
 
 
-def prepare(data: Data = DEMO, root: Path = PROCESSED) -> Path:
+def prepare(data: Data = DEMO, root: Path = PROCESSED, on_conflict: str = "error") -> Path:
     """Make sure the processed tables of an edition exist and are current; return the folder.
 
     `data` is "demo" or one or more folders (or files) of raw inputs, read together.
@@ -154,16 +165,25 @@ def prepare(data: Data = DEMO, root: Path = PROCESSED) -> Path:
         return folder
     from .importers import import_paths  # the importers are only needed for real data
 
-    return import_paths(paths, folder, edition="sample" if is_sample(paths) else "full")
+    return import_paths(paths, folder, edition="sample" if is_sample(paths) else "full", on_conflict=on_conflict)
 
 
 def is_current(folder: Path, manifest: dict) -> bool:
-    """True when the folder holds complete tables whose manifest agrees with `manifest`."""
+    """True when the folder holds complete tables whose manifest agrees with `manifest` and whose
+    content hashes match the manifest's (tables changed or damaged since are rebuilt, never served)."""
     path = folder / "manifest.json"
-    if not path.exists() or not all((folder / f).exists() for f in ("flows.parquet", "totals.parquet",
-                                                                      "indicators.parquet")):
+    if not path.exists():
         return False
-    old = json.loads(path.read_text())
+    try:
+        old = json.loads(path.read_text())
+    except json.JSONDecodeError:
+        return False
+    tables = old.get("tables") or {}
+    if not all(n in tables for n in ("flows.parquet", "totals.parquet", "indicators.parquet")):
+        return False
+    for name, digest in tables.items():
+        if not (folder / name).exists() or sha256(folder / name) != digest:
+            return False
     return all(old.get(k) == v for k, v in manifest.items())
 
 

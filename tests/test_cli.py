@@ -5,9 +5,16 @@ from __future__ import annotations
 import pandas as pd
 from typer.testing import CliRunner
 
-from analysis.__main__ import app
+from analysis.__main__ import app, main
 
 runner = CliRunner()
+
+
+def cli(args: list[str], capsys) -> tuple[int, str]:
+    """Run the real entry point (with its error handling); exit code and everything printed."""
+    code = main(args)
+    out = capsys.readouterr()
+    return code, out.out + out.err
 
 
 def test_help_lists_the_commands():
@@ -38,11 +45,26 @@ def test_indicators_at_code_level(tmp_path):
     assert "854232" in set(pd.read_csv(out, dtype={"group": str})["group"])
 
 
-def test_import_of_a_bad_folder_fails_clearly(tmp_path):
+def test_import_of_a_bad_folder_fails_clearly(tmp_path, capsys):
     (tmp_path / "bad.csv").write_text("foo,bar\n1,2\n")
-    result = runner.invoke(app, ["import", str(tmp_path)])
-    assert result.exit_code == 1
-    assert "header not recognised" in result.output
+    code, output = cli(["import", str(tmp_path)], capsys)
+    assert code == 1
+    assert "header not recognised" in output and "Traceback" not in output and "--debug" in output
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    (tmp_path / "bad.csv").write_text("foo,bar\n1,2\n")
+    import pytest
+
+    from analysis.importers import DataImportError
+
+    with pytest.raises(DataImportError):
+        main(["--debug", "import", str(tmp_path)])
+
+
+def test_unwritable_output_is_one_line(capsys):
+    code, output = cli(["indicators", "--data", "demo", "--out", "/proc/analysis-test/ind.csv"], capsys)
+    assert code == 1 and "Traceback" not in output and output.count("error:") == 1
 
 
 def test_data_status_of_the_demo():
