@@ -8,13 +8,14 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 import xlsxwriter
 
-from . import atomic, coverage, store
+from . import atomic, config, coverage, store
 from .edition import ENV_EDITION, SYNTHETIC_LABEL
-from .paths import BOOK, ROOT
+from .paths import BOOK, FIGURES_ENV, ROOT, figures_dir
 from .render import book
 
 ENGINES = ("auto", "builtin", "quarto")
@@ -37,34 +38,40 @@ def neutralise(value: str) -> str:
 
 def escaped(table: pd.DataFrame) -> pd.DataFrame:
     """Every non-numeric column as text, with formula-like cells neutralised and line breaks inside
-    a cell turned into spaces (so no cell can split a CSV row), for CSV and XLSX alike."""
+    a cell turned into spaces (so no cell can split a CSV row), for CSV and XLSX alike.
+
+    Each distinct label is escaped once (the columns are categorical), not once per row.
+    """
     out = table.copy()
     for column in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[column]) and not pd.api.types.is_bool_dtype(out[column]):
-            text = out[column].astype(str).map(neutralise)
-            out[column] = text.str.replace(r"[\r\n]+", " ", regex=True)
+        values = out[column]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        cat = values.astype(str).astype("category")
+        safe = [neutralise(str(c)).replace("\r", " ").replace("\n", " ") for c in cat.cat.categories]
+        out[column] = cat.cat.rename_categories(safe) if len(set(safe)) == len(safe) else cat.map(dict(zip(
+            cat.cat.categories, safe)))
     return out
 
 
 def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
     """One sheet per indicator; text is written as strings (never as formulas), missing as blank."""
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                           "strings_to_numbers": False, "constant_memory": True})
     for name, part in table.groupby("indicator", observed=True):
         sheet = book.add_worksheet(str(name)[:31])
         part = part.drop(columns="indicator")
-        for j, column in enumerate(part.columns):
-            values = part[column]
-            sheet.write_string(0, j, str(column))
-            if pd.api.types.is_numeric_dtype(values):
-                sheet.write_column(1, j, values.astype(object).where(values.notna(), None).tolist())
-            else:
-                for i, text in enumerate(values.astype(str).tolist(), start=1):
-                    sheet.write_string(i, j, text)
+        sheet.write_row(0, 0, [str(c) for c in part.columns])
+        columns = [part[c].astype(object).where(part[c].notna(), None).tolist() for c in part.columns]
+        for i, row in enumerate(zip(*columns), start=1):
+            sheet.write_row(i, 0, row)
     book.close()
 
 
-def export_indicators(table: pd.DataFrame, folder: Path, stamp: str = "", previous: Path | None = None) -> list[Path]:
-    """The indicator table as CSV and as XLSX with one sheet per indicator.
+def export_indicators(table: pd.DataFrame, folder: Path, stamp: str = "", previous: Path | None = None,
+                      xlsx_rows: Callable[[pd.DataFrame], pd.Series] | None = None) -> list[Path]:
+    """The indicator table as CSV (every row) and as XLSX with one sheet per indicator (the rows
+    `xlsx_rows` selects, by default all).
 
     `stamp` identifies the data (the manifest's hash): when the `previous` export (or the files
     already in `folder`) carry the same stamp, they are copied rather than written again.
@@ -80,9 +87,17 @@ def export_indicators(table: pd.DataFrame, folder: Path, stamp: str = "", previo
             return [folder / names[0], folder / names[1]]
     table = escaped(table)
     store.write_csv(table, folder / names[0])
-    _write_xlsx(table, folder / names[1])
+    _write_xlsx(table if xlsx_rows is None else table[xlsx_rows(table)], folder / names[1])
     (folder / names[2]).write_text(stamp)
     return [folder / names[0], folder / names[1]]
+
+
+def focus_rows(table: pd.DataFrame) -> pd.Series:
+    """The rows the spreadsheet keeps: the configured focus economies as reporters, with the
+    configured partners and the world (the CSV has every row)."""
+    cfg = config.load()
+    return table["reporter"].astype(str).isin(cfg.focus) & table["partner"].astype(str).isin(
+        set(cfg.partners) | set(cfg.focus) | {"WLD"})
 
 
 def check_tools() -> None:
@@ -113,7 +128,8 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
     start = time.perf_counter()
     out = out or BOOK
     with atomic.build_lock(ROOT / ".build.lock"):
-        atomic.clean_leftovers(out.parent)
+        for place in {out.parent, figures_dir().parent}:
+            atomic.clean_leftovers(place)
         with atomic.build_lock(store.PROCESSED / ".save.lock", wait=True):   # no import is saving now
             atomic.clean_leftovers(store.PROCESSED)
         folder = store.prepare(data, on_conflict=on_conflict)
@@ -127,14 +143,22 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
             if not book.quarto_available():
                 raise RuntimeError("engine 'quarto' asked for, but the quarto CLI is not on PATH")
             book.build_with_quarto(ROOT)
-            export_indicators(table, out / "data", stamp)
+            export_indicators(table, out / "data", stamp, xlsx_rows=focus_rows)
             return Build(folder, None, time.perf_counter() - start)
         check_tools()
         stage = atomic.staging(out)
-        result = book.build(ROOT, stage, edition_dir=folder, jobs=jobs, pdf=pdf, label=label,
-                            edition_name=str(stored.manifest.get("edition", "full")),
-                            freeze=freeze or ROOT / "_freeze" / folder.name)
-        export_indicators(table, stage / "data", stamp, previous=out / "data")
+        figures = figures_dir()
+        staged_figures = atomic.staging(figures)
+        os.environ[FIGURES_ENV] = str(staged_figures)   # the chapters export their figures there
+        try:
+            result = book.build(ROOT, stage, edition_dir=folder, jobs=jobs, pdf=pdf, label=label,
+                                edition_name=str(stored.manifest.get("edition", "full")),
+                                freeze=freeze or ROOT / "_freeze" / folder.name)
+        finally:
+            os.environ[FIGURES_ENV] = str(figures)
+        export_indicators(table, stage / "data", stamp, previous=out / "data", xlsx_rows=focus_rows)
+        (staged_figures / ".gitkeep").touch()
+        atomic.switch(staged_figures, figures)
         atomic.switch(stage, out)
         result.out = out
         result.pages = [out / p.relative_to(stage) for p in result.pages]

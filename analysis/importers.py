@@ -50,8 +50,9 @@ class Imported:
 
 # --- reading text ------------------------------------------------------------------------------
 
-MAX_FILE_BYTES = 2 * 1024**3
-"""Largest file the in-memory importers read (2 GiB); larger inputs need the streaming path."""
+MAX_FILE_BYTES = 1024**3
+"""Largest file the in-memory importers read (1 GiB, several GiB of memory once parsed); split
+larger inputs by year."""
 
 
 def _raw_bytes(path: Path) -> bytes:

@@ -12,9 +12,12 @@ REFERENCE = DATA / "reference"
 PROCESSED = Path(os.environ.get("TRADE_REPORT_PROCESSED") or DATA / "processed")
 
 
+FIGURES_ENV = "TRADE_REPORT_FIGURES"
+
+
 def figures_dir() -> Path:
     """Where exported figures go: $TRADE_REPORT_FIGURES or figures/ (read at call time)."""
-    return Path(os.environ.get("TRADE_REPORT_FIGURES") or ROOT / "figures")
+    return Path(os.environ.get(FIGURES_ENV) or ROOT / "figures")
 
 
 CHAPTERS = ROOT / "chapters"

@@ -4,6 +4,7 @@ silently wrong data, never a traceback of another kind; and builds that are all 
 from __future__ import annotations
 
 import json
+import os
 import string
 import subprocess
 import sys
@@ -237,3 +238,30 @@ def test_missing_typst_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_typst)
     with pytest.raises(RuntimeError, match="Typst is not available"):
         build.check_tools()
+
+
+def test_killed_build_leaves_the_previous_site(tmp_path):
+    """A build killed while writing the site leaves the previous _book whole; the next one cleans up."""
+    out = tmp_path / "_book"
+    out.mkdir()
+    (out / "index.html").write_text("previous complete site")
+    script = textwrap.dedent(f"""
+        import os
+        from pathlib import Path
+        from analysis import build
+        from analysis.render import book
+
+        def dying(root, stage, **kwargs):
+            (stage / "index.html").write_text("half")
+            os._exit(9)
+
+        book.build = dying
+        build.run("demo", engine="builtin", out=Path({str(out)!r}), freeze=Path({str(tmp_path / "freeze")!r}))
+    """)
+    env = {**os.environ, "TRADE_REPORT_FIGURES": str(tmp_path / "figures")}
+    proc = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parent.parent, env=env)
+    assert proc.returncode == 9
+    assert (out / "index.html").read_text() == "previous complete site"
+    assert any(atomic.STAGING in p.name for p in tmp_path.iterdir())
+    atomic.clean_leftovers(tmp_path)
+    assert not any(atomic.STAGING in p.name or atomic.RETIRED in p.name for p in tmp_path.iterdir())
