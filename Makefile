@@ -6,11 +6,13 @@ STAMP  := $(VENV)/.installed
 DATA   ?= demo
 ENGINE ?= auto
 
-.PHONY: report test setup bench clean
+YEARS  ?= 2007-2024
+
+.PHONY: report test setup bench clean data
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,comtrade]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -20,6 +22,9 @@ report: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+data: $(STAMP)
+	$(BIN)/python -m analysis fetch --years $(YEARS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py

@@ -60,6 +60,8 @@ def _options(debug: bool = typer.Option(False, "--debug", help="Show the full tr
 def build(
     data: list[str] = typer.Option(["demo"], help=DATA_HELP),
     on_conflict: str = typer.Option("error", help=CONFLICT_HELP),
+    previous: Optional[Path] = typer.Option(None, help="An earlier processed edition (data/processed/…) to compare "
+                                                        "with in the appendix 'What changed since the last edition'."),
     engine: str = typer.Option("auto", help="auto (quarto when on PATH), builtin or quarto."),
     out: Optional[Path] = typer.Option(None, help="Output folder (default _book/)."),
     jobs: int = typer.Option(2, help="Chapters executed in parallel."),
@@ -67,7 +69,7 @@ def build(
     """Build the website and the print PDF of the chapter."""
     from .build import run
 
-    b = run(data, engine=engine, out=out, jobs=jobs, on_conflict=on_conflict)
+    b = run(data, engine=engine, out=out, jobs=jobs, on_conflict=on_conflict, previous=previous)
     r = b.result
     if r is not None:
         console.print(f"executed {len(r.executed)} chapter(s), reused {len(r.reused)} frozen")
@@ -122,23 +124,78 @@ def import_(paths: list[Path] = typer.Argument(..., help="Raw files or folders o
 @app.command()
 @friendly
 def fetch(
-    reporters: str = typer.Option("KOR,CHN,JPN,USA", help="Comma-separated ISO3 reporters."),
-    years: str = typer.Option(..., help="Years, e.g. 2019-2023 or 2019,2022."),
-    codes: str = typer.Option(..., help="Comma-separated HS codes."),
-    partners: Optional[str] = typer.Option(None, help="Comma-separated ISO3 partners (WLD for world); all if omitted."),
+    years: str = typer.Option(..., help="Years, e.g. 2007-2024 or 2019,2022."),
+    codes: Optional[str] = typer.Option(None, help="Comma-separated HS codes (default: every HS code of the "
+                                                   "product table)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan (requests, records, quota, time) and "
+                                                          "fetch nothing."),
+    preview: bool = typer.Option(False, "--preview", help="Use the keyless preview endpoint (500 records per call) "
+                                                          "for a small real refresh without a key."),
+    refresh_cache: bool = typer.Option(False, "--refresh", help="Fetch again what is already in the cache."),
+    out: Path = typer.Option(None, help="Cache folder (default data/raw/comtrade/)."),
 ) -> None:
-    """Download UN Comtrade+ data (key from $COMTRADE_KEY or .env) into data/raw/comtrade/, cached."""
-    from .comtrade_api import CACHE
-    from .comtrade_api import fetch as download
+    """Refresh an edition from UN Comtrade+ (key from $COMTRADE_KEY or .env): every request the chapter
+    needs, planned from the product table, cached per request, resumable."""
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from . import comtrade_api as api
 
     if "-" in years:
         first, last = (int(y) for y in years.split("-", 1))
         year_list = list(range(first, last + 1))
     else:
         year_list = [int(y) for y in years.split(",")]
-    files = download(reporters.split(","), year_list, codes.split(","),
-                     partners=partners.split(",") if partners else None)
-    console.print(f"{len(files)} file(s) in {CACHE}; build with: python -m analysis build --data {CACHE}")
+    folder = out or api.CACHE
+    requests = api.plan(year_list, preview=preview, codes=codes.split(",") if codes else None)
+    cost = api.summarise(requests, preview)
+    if dry_run:
+        table = Table(title=f"Plan: {len(requests)} request(s) for {year_list[0]}–{year_list[-1]}")
+        for column in ("purpose", "reporters", "partners", "codes", "flows", "years", "records ≤"):
+            table.add_column(column, justify="right" if column == "records ≤" else "left")
+        for r in requests:
+            table.add_row(r.purpose, ",".join(r.reporters) or "all", ",".join(r.partners) or "all",
+                          str(len(r.codes)), ",".join(r.flows), f"{r.years[0]}–{r.years[-1]}", f"{r.estimate:,}")
+        console.print(table)
+        quota = (f"{cost.days:.2f} of the key's daily quota of {api.CALLS_PER_DAY} calls" if not preview
+                 else "keyless preview")
+        console.print(f"{cost.calls} calls, at most {cost.records:,} records, {quota}, about {cost.minutes:.0f} min")
+        return
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("fetching", total=len(requests))
+
+        def step(request: api.Request, what: str) -> None:
+            if what == "split":
+                bar.update(task, total=(bar.tasks[0].total or 0) + 1)
+            bar.update(task, advance=1, description=f"{what} {request.purpose} {request.years[0]}")
+
+        report = api.refresh(requests, folder, preview=preview, refresh_cache=refresh_cache, progress=step)
+    console.print(f"{report.calls} call(s), {report.cached} from the cache, {report.rows:,} rows, "
+                  f"{report.retries} retr{'y' if report.retries == 1 else 'ies'}, {report.splits} split(s)")
+    for gap in report.gaps:
+        console.print(f"[yellow]gap:[/yellow] {gap}")
+    console.print(f"files in {folder}; build with: python -m analysis build --data {folder}")
+
+
+@app.command()
+@friendly
+def diff(old: Path = typer.Argument(..., help="The earlier edition (a processed folder, or its data folder)."),
+         new: Path = typer.Argument(..., help="The later edition."),
+         out: Optional[Path] = typer.Option(None, help="Also write every change to this CSV file.")) -> None:
+    """What changed between two editions: revisions of past years, kept apart from new years."""
+    from . import revisions, store
+
+    def folder(p: Path) -> Path:
+        return p if (p / "manifest.json").exists() else store.prepare([p])
+
+    changes = revisions.diff(folder(old), folder(new))
+    counts = revisions.summary(changes)
+    console.print(", ".join(f"{n:,} {k}" for k, n in counts.items()) or "no change above the thresholds")
+    for row in changes[changes["kind"] == "revised"].head(20).itertuples():
+        console.print(f"revised: {row.indicator} {row.group} {row.reporter}–{row.partner} {row.year}: "
+                      f"{row.value_old:.3f} → {row.value_new:.3f}")
+    if out:
+        store.write_csv(changes, out)
 
 
 @data_app.command("status")

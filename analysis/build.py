@@ -15,7 +15,7 @@ import xlsxwriter
 
 from . import atomic, config, coverage, store
 from .edition import ENV_EDITION, SYNTHETIC_LABEL
-from .paths import BOOK, FIGURES_ENV, ROOT, figures_dir
+from .paths import BOOK, FIGURES_ENV, PREVIOUS_ENV, ROOT, figures_dir
 from .render import book
 
 ENGINES = ("auto", "builtin", "quarto")
@@ -117,7 +117,8 @@ def check_tools() -> None:
 
 
 def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = None, jobs: int = 2,
-        pdf: bool = True, freeze: Path | None = None, on_conflict: str = "error") -> Build:
+        pdf: bool = True, freeze: Path | None = None, on_conflict: str = "error",
+        previous: Path | None = None) -> Build:
     """Build the report for an edition ("demo" or folders of raw files), all or nothing.
 
     One build at a time (a lock); the site is written into a staging folder and switched in
@@ -134,6 +135,12 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
             atomic.clean_leftovers(store.PROCESSED)
         folder = store.prepare(data, on_conflict=on_conflict)
         os.environ[ENV_EDITION] = str(folder)   # the chapters' kernels inherit the edition's folder
+        if previous is not None:
+            if not (Path(previous) / "manifest.json").exists():
+                raise FileNotFoundError(f"{previous}: not a processed edition (no manifest.json) to compare with")
+            os.environ[PREVIOUS_ENV] = str(Path(previous).resolve())
+        else:
+            os.environ.pop(PREVIOUS_ENV, None)
         stored = store.load(folder)
         label = SYNTHETIC_LABEL if stored.manifest.get("synthetic") else ""
         use_quarto = engine == "quarto" or (engine == "auto" and book.quarto_available())

@@ -1,31 +1,49 @@
-"""UN Comtrade+ downloads through the official `comtradeapicall` client, cached on disk.
+"""A full refresh from UN Comtrade+: planned from the product table, safe against the API's limits.
 
-The subscription key comes from $COMTRADE_KEY or a `.env` file (which git ignores); it is
-never written to a file, a log or an error message. Each request is saved as JSON under
-data/raw/comtrade/ named after its parameters, so a repeated request reads the cache and the
-importers treat the files like any other Comtrade+ JSON. Documented limits of the API apply
-(records per call, calls per day for the key's tier); a response at the record limit is
-refused rather than silently truncated.
+`plan` derives every request the chapter needs (bilateral trade of the focus economies, world
+trade and Chinese Taipei's mirror flows per code, totals of all goods, release dates), each
+batched under the per-call record cap. `refresh` runs a plan: one cached JSON file per request,
+written only when the whole response has arrived (so a re-run fetches only what is missing, and
+an interrupted refresh resumes), retries with exponential backoff and jitter on 429, 5xx and
+timeouts (honouring Retry-After), and a request that comes back at the record cap is split and
+asked again rather than kept truncated.
+
+The HTTP calls go through urllib3 to the documented endpoints rather than through the official
+`comtradeapicall` client, which prints responses (and URLs that carry the key) instead of
+returning status codes, and so cannot honour Retry-After. The subscription key comes from
+$COMTRADE_KEY or `.env` and travels in the `Ocp-Apim-Subscription-Key` header, never in a URL;
+it is never written to a file, a log or a message. Without a key, `preview=True` uses the
+public preview endpoint (500 records per call).
 """
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
+import datetime as dt
 import hashlib
-import io
 import json
-import logging
 import os
-import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterable
 
-from . import countries, store
+from . import config, countries, products, store
 from .paths import DATA, ROOT
 
 ENV_KEY = "COMTRADE_KEY"
-MAX_RECORDS = 250_000
 CACHE = DATA / "raw" / "comtrade"
+BASE_URL = "https://comtradeapi.un.org"
+# Documented limits of the API (UN Comtrade help centre, 2025): with a free subscription key,
+# 500 calls a day and 100,000 records per call; the keyless preview returns at most 500 records.
+RECORDS_PER_CALL = 100_000
+PREVIEW_RECORDS = 500
+CALLS_PER_DAY = 500
+SECONDS_PER_CALL = 1.0          # the API asks for no more than about one call a second
+REPORTERS_ALL = 200             # economies that report in a typical year, for estimates
+TAIWAN_PARTNER = "490"          # "Other Asia, nes": Chinese Taipei as a partner in others' reports
+MAX_RETRIES = 6
+MAX_PERIODS = 12                # periods one call may ask for
 
 
 class ComtradeError(RuntimeError):
@@ -49,87 +67,242 @@ def redact(text: str, key: str | None) -> str:
     return text.replace(key, "***") if key else text
 
 
-class _Redacting(logging.Filter):
-    """A logging filter that takes the key out of every record before any handler sees it."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__()
-        self.key = key
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage(), self.key)
-        record.args = ()
-        return True
-
-
-@contextlib.contextmanager
-def quiet_client(key: str, echo: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Run third-party client code with everything it prints or logs captured and redacted.
-
-    The official client prints request URLs (which carry the subscription key) with `print`; here
-    its stdout and stderr go to a buffer, and logging records pass a redacting filter. What was
-    printed is handed to `echo` (default: stderr) only after the key has been removed.
-    """
-    buffer = io.StringIO()
-    filt = _Redacting(key)
-    root = logging.getLogger()
-    handlers = list(root.handlers)
-    for h in handlers:
-        h.addFilter(filt)
-    root.addFilter(filt)
-    try:
-        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
-            yield
-    finally:
-        root.removeFilter(filt)
-        for h in handlers:
-            h.removeFilter(filt)
-        text = redact(buffer.getvalue(), key).strip()
-        if text:
-            (echo or (lambda t: print(t, file=sys.stderr)))(text)
-
-
 def _m49(iso: str) -> str:
     table = countries.table().set_index("iso3")
     if iso not in table.index or not table.loc[iso, "comtrade_code"]:
         raise ComtradeError(f"no Comtrade code for economy {iso!r} in data/reference/countries.csv")
-    return table.loc[iso, "comtrade_code"]
+    return str(table.loc[iso, "comtrade_code"])
 
 
-def fetch(reporters: list[str], years: list[int], codes: list[str], *, partners: list[str] | None = None,
-          flows: str = "X,M", folder: Path = CACHE, key: str | None = None,
-          client: Callable[..., Any] | None = None) -> list[Path]:
-    """Download annual HS data, one cached JSON file per year; returns the files."""
-    key = key or subscription_key()
-    if not key:
-        raise ComtradeError(f"no Comtrade subscription key: set {ENV_KEY} in the environment or in .env")
-    if client is None:
-        import comtradeapicall
+# --- the plan ------------------------------------------------------------------------------------
 
-        client = comtradeapicall.getFinalData
-    params = {"typeCode": "C", "freqCode": "A", "clCode": "HS",
-              "reporterCode": ",".join(_m49(r) for r in reporters), "cmdCode": ",".join(codes),
-              "flowCode": flows, "partnerCode": ",".join(_m49(p) for p in partners) if partners else None,
-              "partner2Code": "0", "customsCode": "C00", "motCode": "0"}
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for year in years:
-        request = {**params, "period": str(year)}
-        name = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()[:16]
-        path = folder / f"comtrade-{year}-{name}.json"
-        if not path.exists():
-            try:
-                with quiet_client(key):
-                    df = client(key, maxRecords=MAX_RECORDS, format_output="JSON", includeDesc=True,
-                                breakdownMode="classic", **request)
-            except Exception as exc:  # the client raises many kinds; none may leak the key
-                raise ComtradeError(f"Comtrade request for {year} failed: {redact(str(exc), key)}") from None
-            if df is None:
-                raise ComtradeError(f"Comtrade returned no data for {year} (check the key's quota and the codes)")
-            if len(df) >= MAX_RECORDS:
-                raise ComtradeError(f"Comtrade request for {year} hit the {MAX_RECORDS:,}-record limit; "
-                                    "split it by reporter or code")
-            records = json.loads(df.to_json(orient="records"))
-            store.write_json({"parameters": request, "data": records}, path)
-        out.append(path)
+@dataclass(frozen=True)
+class Request:
+    """One API call: what it asks for, why, and how many records it should return at most."""
+
+    purpose: str
+    endpoint: str                  # "get" (final data), "preview" (keyless) or "availability"
+    reporters: tuple[str, ...]     # Comtrade codes; () = all reporters
+    partners: tuple[str, ...]      # Comtrade codes; () = all partners
+    codes: tuple[str, ...]
+    flows: tuple[str, ...]
+    years: tuple[int, ...]
+
+    @property
+    def estimate(self) -> int:
+        """Records the call returns at most (one per reporter, partner, code, flow and year)."""
+        if self.endpoint == "availability":
+            return REPORTERS_ALL * len(self.years)
+        reporters = len(self.reporters) or REPORTERS_ALL
+        partners = len(self.partners) or REPORTERS_ALL
+        return reporters * partners * len(self.codes) * len(self.flows) * len(self.years)
+
+    def params(self) -> dict[str, str]:
+        """The query parameters (the key is not among them)."""
+        out = {"period": ",".join(str(y) for y in self.years)}
+        if self.reporters:
+            out["reporterCode"] = ",".join(self.reporters)
+        if self.endpoint == "availability":
+            return out
+        out |= {"cmdCode": ",".join(self.codes), "flowCode": ",".join(self.flows), "partner2Code": "0",
+                "customsCode": "C00", "motCode": "0", "includeDesc": "true", "breakdownMode": "classic"}
+        if self.partners:
+            out["partnerCode"] = ",".join(self.partners)
+        return out
+
+    @property
+    def name(self) -> str:
+        """The cache file name: purpose, years and a hash of the parameters."""
+        digest = hashlib.sha256(json.dumps([self.endpoint, self.params()], sort_keys=True).encode()).hexdigest()[:12]
+        years = f"{self.years[0]}-{self.years[-1]}" if len(self.years) > 1 else str(self.years[0])
+        return f"{self.purpose}-{years}-{digest}.json"
+
+    def split(self) -> list["Request"]:
+        """Two halves of a request that is too large: by years, codes, flows, partners, then reporters."""
+        for attr in ("years", "codes", "flows", "partners", "reporters"):
+            values = getattr(self, attr)
+            if len(values) > 1:
+                mid = len(values) // 2
+                return [dataclasses.replace(self, **{attr: values[:mid]}),
+                        dataclasses.replace(self, **{attr: values[mid:]})]
+        raise ComtradeError(f"request {self.name} cannot be split further but returns more than the record cap")
+
+
+def _batched(request: Request, cap: int) -> list[Request]:
+    """Split a request until every part's estimate is under the cap (and its years under MAX_PERIODS)."""
+    if request.estimate <= cap and len(request.years) <= MAX_PERIODS:
+        return [request]
+    return [part for half in request.split() for part in _batched(half, cap)]
+
+
+def plan(years: Iterable[int], *, preview: bool = False, codes: Iterable[str] | None = None,
+         focus: Iterable[str] | None = None, partners: Iterable[str] | None = None) -> list[Request]:
+    """Every request a full edition needs, batched under the per-call record cap.
+
+    Codes default to the product table's HS codes (optional segments included); focus economies
+    and partners to the report's configuration.
+    """
+    cfg = config.load()
+    years = tuple(sorted(set(int(y) for y in years)))
+    table = products.load_products()
+    codes = tuple(codes or sorted(table.loc[table["code_system"].str.startswith("HS"), "code"]))
+    focus = tuple(_m49(e) for e in (focus or cfg.focus))
+    partner_iso = [p for p in dict.fromkeys([*(partners or cfg.partners), *cfg.focus]) if p not in ("WLD", "TWN")]
+    partner_codes = tuple(sorted({_m49(p) for p in partner_iso} | {"0", TAIWAN_PARTNER}))
+    endpoint = "preview" if preview else "get"
+    cap = PREVIEW_RECORDS if preview else RECORDS_PER_CALL
+    wanted = [
+        # The focus economies' trade with the chapter's partners, Chinese Taipei (490) and the world.
+        *(Request("bilateral", endpoint, (r,), partner_codes, codes, ("X", "M"), years) for r in focus),
+        # Every reporter against the world and against Chinese Taipei: world totals per code, and
+        # Chinese Taipei's trade from its partners' reports (mirror flows).
+        Request("world", endpoint, (), ("0", TAIWAN_PARTNER), codes, ("X", "M"), years),
+        # Totals of all goods of every reporter, for RCA and RSCA.
+        Request("totals", endpoint, (), ("0",), ("TOTAL",), ("X", "M"), years),
+    ]
+    out = [part for r in wanted for part in _batched(r, cap)]
+    if not preview:   # release dates of every reporter and year: the edition's vintage
+        out += [Request("availability", "availability", (), (), (), (), (y,)) for y in years]
     return out
+
+
+@dataclass
+class PlanSummary:
+    calls: int
+    records: int
+    days: float
+    minutes: float
+
+
+def summarise(requests: list[Request], preview: bool = False) -> PlanSummary:
+    """Calls, estimated records, days of the daily quota and time a plan costs."""
+    calls = len(requests)
+    return PlanSummary(calls, sum(r.estimate for r in requests),
+                       calls / CALLS_PER_DAY if not preview else 0.0, calls * (SECONDS_PER_CALL + 2.0) / 60)
+
+
+# --- running it -----------------------------------------------------------------------------------
+
+@dataclass
+class Report:
+    """What a refresh did: calls made, rows received, retries, requests split, and gaps."""
+
+    calls: int = 0
+    cached: int = 0
+    rows: int = 0
+    retries: int = 0
+    splits: int = 0
+    gaps: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+class Transport:
+    """GET with retries: exponential backoff with jitter on 429, 5xx and timeouts, honouring
+    Retry-After. Returns the decoded JSON; the key goes in a header and never into a message."""
+
+    def __init__(self, key: str | None, base_url: str = BASE_URL, retries: int = MAX_RETRIES,
+                 backoff: float = 1.0, timeout: float = 120.0, sleep: Callable[[float], None] = time.sleep):
+        import urllib3
+
+        self.key = key
+        self.base_url = base_url.rstrip("/")
+        self.sleep = sleep
+        self.retries = retries
+        self.backoff = backoff
+        self.http = urllib3.PoolManager(timeout=urllib3.Timeout(total=timeout), retries=False)
+        self.retried = 0
+
+    def url(self, request: Request) -> str:
+        path = {"get": "data/v1/get/C/A/HS", "preview": "public/v1/preview/C/A/HS",
+                "availability": "data/v1/getDa/C/A/HS"}[request.endpoint]
+        return f"{self.base_url}/{path}"
+
+    def get(self, request: Request) -> dict:
+        import random
+
+        import urllib3
+
+        headers = {"Ocp-Apim-Subscription-Key": self.key} if self.key and request.endpoint != "preview" else {}
+        for attempt in range(self.retries + 1):
+            wait = self.backoff * 2 ** attempt * (0.5 + random.random())
+            try:
+                resp = self.http.request("GET", self.url(request), fields=request.params(), headers=headers)
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                problem = f"network error ({type(exc).__name__})"
+            else:
+                if resp.status == 200:
+                    try:
+                        return json.loads(resp.data.decode("utf-8"))
+                    except (UnicodeDecodeError, json.JSONDecodeError):
+                        problem = "a truncated or malformed response"
+                elif resp.status == 429 or resp.status >= 500:
+                    problem = f"HTTP {resp.status}"
+                    after = resp.headers.get("Retry-After")
+                    if after and after.strip().isdigit():
+                        wait = max(wait, float(after))
+                else:
+                    body = redact(resp.data.decode("utf-8", "replace")[:200], self.key)
+                    raise ComtradeError(f"{request.name}: HTTP {resp.status}: {' '.join(body.split())}")
+            if attempt == self.retries:
+                raise ComtradeError(f"{request.name}: {problem} after {self.retries + 1} attempts; run the refresh "
+                                    "again later: what was fetched is kept and only the rest is asked for")
+            self.retried += 1
+            self.sleep(wait)
+        raise AssertionError("unreachable")
+
+
+def refresh(requests: list[Request], folder: Path = CACHE, *, key: str | None = None, preview: bool = False,
+            refresh_cache: bool = False, transport: Transport | None = None,
+            progress: Callable[[Request, str], None] | None = None) -> Report:
+    """Run a plan: each request cached as one JSON file, written only once complete."""
+    key = key if key is not None else subscription_key()
+    if not key and not preview:
+        raise ComtradeError(f"no Comtrade subscription key: set {ENV_KEY} in the environment or in .env "
+                            "(or try a small keyless refresh with --preview)")
+    transport = transport or Transport(None if preview else key)
+    cap = PREVIEW_RECORDS if preview else RECORDS_PER_CALL
+    folder.mkdir(parents=True, exist_ok=True)
+    report = Report()
+    queue = list(requests)
+    while queue:
+        request = queue.pop(0)
+        path = folder / request.name
+        if path.exists() and not refresh_cache:
+            report.cached += 1
+            report.files.append(path)
+            if progress:
+                progress(request, "cached")
+            continue
+        payload = transport.get(request)
+        report.calls += 1
+        records = payload.get("data") if isinstance(payload, dict) else None
+        if not isinstance(records, list):
+            raise ComtradeError(f"{request.name}: the response has no data list")
+        if request.endpoint != "availability" and len(records) >= cap:
+            report.splits += 1   # at the cap: possibly truncated, so ask again in halves
+            queue[:0] = request.split()
+            if progress:
+                progress(request, "split")
+            continue
+        if not records:
+            report.gaps.append(f"{request.purpose} {request.years[0]}–{request.years[-1]}: no records")
+        report.rows += len(records)
+        fetched = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        store.write_json({"parameters": request.params(), "purpose": request.purpose, "endpoint": request.endpoint,
+                          "fetched_at": fetched, "data": records}, path)
+        report.files.append(path)
+        if progress:
+            progress(request, "fetched")
+    report.retries = transport.retried
+    return report
+
+
+def vintage(folder: Path) -> dict:
+    """The release dates of the data in a cache folder: newest `lastReleased` and the fetch dates."""
+    released, fetched = [], []
+    for path in sorted(folder.glob("availability-*.json")):
+        payload = json.loads(path.read_text())
+        fetched.append(payload.get("fetched_at", ""))
+        released += [str(r.get("lastReleased", ""))[:10] for r in payload.get("data", []) if r.get("lastReleased")]
+    return {"last_released": max(released) if released else None,
+            "fetched": [min(fetched), max(fetched)] if fetched else None}

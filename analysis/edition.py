@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import coverage, store
+from .paths import PREVIOUS_ENV
 from .schema import WORLD
 
 ENV_EDITION = "TRADE_REPORT_EDITION"
@@ -95,6 +96,12 @@ def _load(folder: str) -> Edition:
         if col in table:
             table[col] = table[col].astype(str)
     return Edition(stored, table)
+
+
+def previous() -> Edition | None:
+    """The earlier edition this build is compared with ($TRADE_REPORT_PREVIOUS), if one was given."""
+    folder = os.environ.get(PREVIOUS_ENV)
+    return _load(str(Path(folder).resolve())) if folder else None
 
 
 class NoEdition(RuntimeError):

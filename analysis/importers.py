@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from . import countries, store
+from . import comtrade_api, countries, store
 from .paths import REFERENCE
 from .products import HS6, revision_for_year
 from . import schema
@@ -541,13 +541,14 @@ def _unknown_codes(flows: pd.DataFrame) -> list[str]:
 
 
 def raw_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and the data files inside folders named (README and checksums skipped)."""
+    """Files named, and the data files inside folders named (README, checksums, BACI's code lists and
+    Comtrade release dates skipped)."""
     out: list[Path] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
             out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in (".csv", ".json")
-                          and not f.name.startswith("country_codes") and not f.name.startswith("product_codes"))
+                          and not f.name.startswith(("country_codes", "product_codes", "availability-")))
         elif p.exists():
             out.append(p)
         else:
@@ -664,6 +665,8 @@ def import_paths(paths: list[Path], folder: Path, progress: Callable[[Path], Non
         entry.update({"format": item.format, "notes": item.notes, **store.describe(item.flows)}
                      if len(item.flows) else {"format": item.format, "rows": int(len(item.totals)),
                                               "notes": item.notes})
-    manifest = {**manifest_key, "inputs": inputs, "re_flows_rows": int(len(re_flows))}
+    manifest = {**manifest_key, "inputs": inputs, "re_flows_rows": int(len(re_flows)),
+                "vintage": {str(p): v for p in paths if Path(p).is_dir()
+                            and (v := comtrade_api.vintage(Path(p)))["last_released"]}}
     store.save(folder, flows, totals, manifest, re_flows=re_flows)
     return folder

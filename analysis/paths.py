@@ -13,6 +13,7 @@ PROCESSED = Path(os.environ.get("TRADE_REPORT_PROCESSED") or DATA / "processed")
 
 
 FIGURES_ENV = "TRADE_REPORT_FIGURES"
+PREVIOUS_ENV = "TRADE_REPORT_PREVIOUS"   # a processed edition to compare with (the changes appendix)
 
 
 def figures_dir() -> Path:

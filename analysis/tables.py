@@ -165,3 +165,42 @@ def reproduction_summary() -> str:
     from . import reproduction
 
     return "" if edition.current().synthetic else reproduction.summary(reproduction.table())
+
+
+def changes_markdown(limit: int = 25) -> Markdown:
+    """The appendix 'What changed since the last edition': revisions apart from new years."""
+    from . import revisions
+
+    old = edition.previous()
+    if old is None:
+        return Markdown("No earlier edition was given to compare with (build with `--previous` and the folder "
+                        "of the last edition's processed data), so this edition's changes are not listed.")
+    changes = revisions.diff(old.stored.folder, edition.current().stored.folder)
+    counts = revisions.summary(changes)
+    lead = (f"Compared with the edition built from {old.stored.folder.name} (vintage "
+            f"{_vintage(old)}), this edition ({_vintage(edition.current())}) has ")
+    words = {"revised": "revised by more than its threshold in a year both editions cover",
+             "now available": "that the earlier edition could not compute",
+             "dropped": "that this edition no longer gives",
+             "new year": "for a year the earlier edition did not cover"}
+    parts = [f"{counts.get(k, 0):,} {'value' if counts.get(k, 0) == 1 else 'values'} {w}" for k, w in words.items()]
+    text = lead + "; ".join(parts) + ". Thresholds: " + ", ".join(
+        f"{k} {v:g}" for k, v in revisions.THRESHOLDS.items()) + " (index units)."
+    revised = changes[changes["kind"] == "revised"].copy()
+    if revised.empty:
+        return Markdown(text + " No value of a year both editions cover moved by more than its threshold.")
+    revised["size"] = revised["change"].abs()
+    top = revised.sort_values("size", ascending=False).head(limit)
+    table = pd.DataFrame({
+        "Indicator": top["indicator"] + " (" + top["variant"] + ")", "Group": top["group"],
+        "Economy": top["reporter"].map(style.name), "Partner": top["partner"].map(style.name),
+        "Year": top["year"].astype(int), "Before": top["value_old"].map(fmt), "Now": top["value_new"].map(fmt),
+        "Change": top["change"].map(fmt)})
+    shown = f" The {len(top)} largest revisions:" if len(revised) > len(top) else " The revisions:"
+    return Markdown(text + shown + "\n\n" + pipe_table(table))
+
+
+def _vintage(ed: "edition.Edition") -> str:
+    """An edition's data vintage in words: the newest release date, else its build inputs."""
+    v = [x.get("last_released") for x in ed.stored.manifest.get("vintage", {}).values() if x.get("last_released")]
+    return f"data released up to {max(v)}" if v else "release dates not recorded"

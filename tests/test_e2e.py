@@ -25,11 +25,28 @@ def flatten(pages: list[str]) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def built(tmp_path_factory, monkeypatch_module, data):
+def built(tmp_path_factory, monkeypatch_module, data, previous=None):
     tmp = tmp_path_factory.mktemp(f"build-{Path(data[0] if isinstance(data, list) else data).name}")
     monkeypatch_module.setenv("TRADE_REPORT_FIGURES", str(tmp / "figures"))
-    b = build.run(data, engine="builtin", out=tmp / "_book", freeze=tmp / "_freeze")
+    b = build.run(data, engine="builtin", out=tmp / "_book", freeze=tmp / "_freeze", previous=previous)
     return tmp, b
+
+
+def earlier_edition(data, folder: Path) -> Path:
+    """A copy of an edition's processed data with one value changed: 'the last edition'."""
+    import shutil
+
+    import pandas as pd
+
+    from analysis import store
+
+    shutil.copytree(store.prepare(data), folder)
+    table = pd.read_parquet(folder / "indicators.parquet")
+    pick = (table["indicator"] == "GL") & (table["group"] == "equipment") & (table["reporter"] == "KOR") & (
+        table["partner"] == "JPN") & (table["variant"] == "sum") & table["value"].notna()
+    table.loc[pick[pick].index[:1], "value"] += 0.3
+    table.to_parquet(folder / "indicators.parquet")
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +112,8 @@ def sample(tmp_path_factory, monkeypatch_module):
     if not SHARED_SAMPLE.is_dir():
         pytest.skip("../shared/data/real-sample is not present")
     data = [SHARED_SAMPLE] + [p for p in [SHARED_SAMPLE.parent / "real-totals"] if p.is_dir()]
-    return built(tmp_path_factory, monkeypatch_module, data)
+    previous = earlier_edition(data, tmp_path_factory.mktemp("previous") / "sample-last-year")
+    return built(tmp_path_factory, monkeypatch_module, data, previous=previous)
 
 
 def test_sample_edition_real_sources_and_gaps(sample):
@@ -113,3 +131,5 @@ def test_sample_edition_real_sources_and_gaps(sample):
     assert flat.count("world = ") >= 12                  # every figure says which world it uses
     if "UNCTADstat" in flat:                             # with real totals: RSCA quadrants and a break
         assert "Break in 2019" in flat and "Of 44 published values" in flat
+    assert "What changed since the last edition" in flat
+    assert "1 value revised by more than its threshold" in flat

@@ -24,7 +24,7 @@ from pathlib import Path
 import pypandoc
 import yaml
 
-from ..paths import PACKAGE, ROOT, figures_dir
+from ..paths import PACKAGE, PREVIOUS_ENV, REFERENCE, ROOT, figures_dir
 from .execute import Executed, RenderError, execute
 from .qmd import parse
 
@@ -99,8 +99,12 @@ def freeze_key(chapter_text: str, cfg: dict, edition_dir: Path | None, package: 
     digest = hashlib.sha256(chapter_text.encode())
     digest.update(_hash_files([p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
                                and p.suffix in (".py", ".csv", ".typ", ".html", ".css")]).encode())
+    digest.update(_hash_files([p for p in REFERENCE.glob("*.csv")]).encode())
     manifest = edition_dir / "manifest.json" if edition_dir else None
     digest.update(manifest.read_bytes() if manifest and manifest.exists() else b"no-manifest")
+    previous = os.environ.get(PREVIOUS_ENV)   # the edition the changes appendix compares with
+    if previous and (Path(previous) / "manifest.json").exists():
+        digest.update((Path(previous) / "manifest.json").read_bytes())
     digest.update(json.dumps({"execute": cfg.get("execute"), "report": cfg.get("report")}, sort_keys=True).encode())
     digest.update(str(edition_dir).encode())
     return digest.hexdigest()
