@@ -161,8 +161,8 @@ def plan(years: Iterable[int], *, preview: bool = False, codes: Iterable[str] | 
         Request("totals", endpoint, (), ("0",), ("TOTAL",), ("X", "M"), years),
     ]
     out = [part for r in wanted for part in _batched(r, cap)]
-    if not preview:   # release dates of every reporter and year: the edition's vintage
-        out += [Request("availability", "availability", (), (), (), (), (y,)) for y in years]
+    if not preview:   # release dates of every reporter and year first: each response records its vintage
+        out = [Request("availability", "availability", (), (), (), (), (y,)) for y in years] + out
     return out
 
 
@@ -263,6 +263,7 @@ def refresh(requests: list[Request], folder: Path = CACHE, *, key: str | None = 
     cap = PREVIEW_RECORDS if preview else RECORDS_PER_CALL
     folder.mkdir(parents=True, exist_ok=True)
     report = Report()
+    released: dict[tuple[str, str], str] = {}     # (reporter, year) -> lastReleased, from the availability calls
     queue = list(requests)
     while queue:
         request = queue.pop(0)
@@ -270,6 +271,8 @@ def refresh(requests: list[Request], folder: Path = CACHE, *, key: str | None = 
         if path.exists() and not refresh_cache:
             report.cached += 1
             report.files.append(path)
+            if request.endpoint == "availability":
+                released |= _released(json.loads(path.read_text()).get("data", []))
             if progress:
                 progress(request, "cached")
             continue
@@ -288,13 +291,25 @@ def refresh(requests: list[Request], folder: Path = CACHE, *, key: str | None = 
             report.gaps.append(f"{request.purpose} {request.years[0]}–{request.years[-1]}: no records")
         report.rows += len(records)
         fetched = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        if request.endpoint == "availability":
+            released |= _released(records)
+            last = max(released.values(), default=None)
+        else:
+            keys = {(str(r.get("reporterCode")), str(r.get("refYear"))) for r in records}
+            last = max((released[k] for k in keys if k in released), default=None)
         store.write_json({"parameters": request.params(), "purpose": request.purpose, "endpoint": request.endpoint,
-                          "fetched_at": fetched, "data": records}, path)
+                          "fetched_at": fetched, "last_released": last, "data": records}, path)
         report.files.append(path)
         if progress:
             progress(request, "fetched")
     report.retries = transport.retried
     return report
+
+
+def _released(records: list[dict]) -> dict[tuple[str, str], str]:
+    """(reporter, year) -> release date (YYYY-MM-DD) from data-availability records."""
+    return {(str(r.get("reporterCode")), str(r.get("period"))): str(r["lastReleased"])[:10]
+            for r in records if r.get("lastReleased")}
 
 
 def vintage(folder: Path) -> dict:

@@ -161,12 +161,16 @@ def test_refresh_writes_one_file_per_request_and_the_files_import(server, tmp_pa
     assert {"KOR", "CHN", "TWN", "WLD"} <= set(flows["partner"])
     assert len(totals) and set(totals["year"]) == {2021, 2022}
     assert api.vintage(tmp_path)["last_released"] == "2025-06-30"
+    bilateral = {b["parameters"]["reporterCode"]: b for b in (json.loads(f.read_text())
+                                                               for f in tmp_path.glob("bilateral-*.json"))}
+    assert bilateral["410"]["last_released"] == "2025-06-30" and bilateral["410"]["fetched_at"]
+    assert bilateral["156"]["last_released"] is None          # no release date known: none invented
 
 
 def test_retries_honour_retry_after_and_5xx(server, tmp_path):
     server.script = {1: "429", 2: "500", 3: "truncated"}
     t = transport(server)
-    report = api.refresh(small_plan()[:1], tmp_path, key=KEY, transport=t)
+    report = api.refresh(small_plan()[-1:], tmp_path, key=KEY, transport=t)
     assert report.retries == 3 and report.calls == 1 and len(server.calls) == 4
     assert len(t.waits) == 3 and all(w >= 0 for w in t.waits)
 
@@ -207,17 +211,18 @@ def test_empty_results_are_reported_as_gaps(server, tmp_path):
 
 def test_interrupted_refresh_commits_nothing_partial_and_resumes(server, tmp_path):
     requests = small_plan()
-    server.script = {3: "500", 4: "500", 5: "500", 6: "500"}
+    first = sum(r.purpose == "availability" for r in requests) + 2
+    server.script = {first: "500", first + 1: "500", first + 2: "500", first + 3: "500"}
     with pytest.raises(ComtradeError, match="after 4 attempts"):
         api.refresh(requests, tmp_path, key=KEY, transport=transport(server))
     done = sorted(tmp_path.glob("*.json"))
-    assert len(done) == 2 and not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*"))
+    assert len(done) == first - 1 and not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*"))
     for f in done:
         json.loads(f.read_text())                                     # every committed file is whole
     calls_before = len(server.calls)
     report = api.refresh(requests, tmp_path, key=KEY, transport=transport(server))
-    assert report.cached == 2 and report.calls == len(requests) - 2
-    assert len(server.calls) - calls_before == len(requests) - 2      # only the missing ones were asked
+    assert report.cached == first - 1 and report.calls == len(requests) - (first - 1)
+    assert len(server.calls) - calls_before == len(requests) - (first - 1)   # only the missing ones were asked
     again = api.refresh(requests, tmp_path, key=KEY, transport=transport(server), refresh_cache=True)
     assert again.calls == len(requests) and again.cached == 0
 
