@@ -15,10 +15,23 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import config, coverage, edition, figures, findings, products, style
+from . import config, countries, coverage, edition, figures, findings, products, style
 from .findings import QUADRANT_MEANING, available, fmt, span, usd
 from .indicators import tsi_band
 from .schema import WORLD
+
+def economies_text(focus: tuple[str, ...]) -> str:
+    """Economies in running text, long names with the report's short name where it differs:
+    'the Republic of Korea (ROK), China and Japan'."""
+    table = countries.table().set_index("iso3")
+    names = []
+    for iso in focus:
+        long = str(table.loc[iso, "name"]) if iso in table.index else style.name(iso)
+        short = style.name(iso)
+        text = long if long == short else f"{long} ({short})"
+        names.append(("the " + text) if long.startswith("Republic") or iso in style.ARTICLE else text)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
 
 def segment_name(group: str) -> str:
     """How a group is named in a figure or sentence."""
@@ -42,6 +55,10 @@ class Sector:
     @property
     def title(self) -> str:
         return products.SECTORS[self.key]
+
+    def economies_text(self) -> str:
+        """The focus economies as the prose names them, from the configuration ('China, Japan and …')."""
+        return economies_text(self.cfg.focus)
 
     @property
     def source(self) -> str:

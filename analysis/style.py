@@ -33,8 +33,14 @@ ARTICLE = {"KOR", "USA"}
 
 
 def name(iso: str) -> str:
-    """The name the report uses for an economy (in figures and tables)."""
-    return NAMES.get(iso, iso)
+    """The name the report uses for an economy (in figures and tables): its short name, else the
+    country reference's name, else the code."""
+    if iso in NAMES:
+        return NAMES[iso]
+    from .countries import table
+
+    found = table().loc[table()["iso3"] == iso, "name"]
+    return str(found.iloc[0]) if len(found) else iso
 
 
 def prose(iso: str, start: bool = False) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 from IPython.display import Markdown
 
 from . import config, edition, findings, products, style
 from .findings import fmt, span
 from .indicators import FORMULAS, NOTATION, WORLDS
+from .paths import ROOT
 from .schema import WORLD
 
 
@@ -93,6 +96,11 @@ def complementarity() -> str:
     return text
 
 
+def dependency_table(screen: pd.DataFrame) -> Markdown:
+    """The dependency screen as a table."""
+    return Markdown(pipe_table(screen))
+
+
 def synthesis_table() -> Markdown:
     return Markdown(pipe_table(synthesis()))
 
@@ -108,12 +116,24 @@ def product_table() -> Markdown:
     return Markdown(pipe_table(out))
 
 
+def _shown_path(path: str) -> str:
+    """A path as the book prints it: relative to the project, or the folder and file name only
+    (never a build machine's absolute path)."""
+    p = Path(path)
+    if not p.is_absolute():
+        return path
+    try:
+        return p.relative_to(ROOT.parent).as_posix()
+    except ValueError:
+        return "/".join(p.parts[-2:])
+
+
 def coverage_table() -> Markdown:
     """Inputs of the edition: path, format, rows, SHA-256 (from the manifest)."""
     ed = edition.current()
     rows = []
     for item in ed.stored.manifest.get("inputs", []):
-        rows.append({"Input": item.get("path", ""), "Format": item.get("format", ""),
+        rows.append({"Input": _shown_path(item.get("path", "")), "Format": item.get("format", ""),
                      "Rows": item.get("rows", "–"), "SHA-256": str(item.get("sha256", ""))[:16] + "…"})
     return Markdown(pipe_table(pd.DataFrame(rows)))
 

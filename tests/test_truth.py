@@ -239,3 +239,28 @@ def test_reproduction_reasons_are_specific(sample_edition):
     assert df.loc["E1", "Verdict"] == "same quadrant"
     line = reproduction.summary(reproduction.table())
     assert line.startswith("Of 44 published values, 42 are recomputed")
+
+
+def test_dependency_screen_matches_hand_arithmetic(sample_edition):
+    """The ROK's import concentration in memory, 2022: partners' exports to the ROK in HS 854232."""
+    from analysis import conclusion
+
+    raw = raw_panel()
+    m = raw[(raw["year"] == 2022) & (raw["hs_code"] == "854232") & (raw["partner_code"] == "KOR")]
+    shares = m.groupby("reporter_code")["trade_value_usd"].sum()
+    shares = shares / shares.sum()
+    screen = conclusion.dependency_screen().set_index(["Sector", "Economy"])
+    row = screen.loc[("Memory", "ROK")]
+    assert row["Import HHI"] == f"{(shares ** 2).sum():.2f}"
+    assert row["Main supplier"] == f"China {shares.max():.0%}" and shares.idxmax() == "CHN"
+    assert row["Flag"] in ("flagged", "–")
+
+
+def test_recommendation_evidence_follows_the_numbers(sample_edition):
+    from analysis import conclusion
+
+    first = conclusion.evidence(1)
+    assert "relies on imports from Japan" in first and "semiconductor manufacturing equipment (TSI −" in first
+    for n in range(1, 6):
+        text = conclusion.evidence(n)
+        assert text and "n/a" not in text and "nan" not in text.split()
