@@ -138,6 +138,16 @@ def evidence(number: int) -> str:
         return f"In materials and parts, {reporter}'s trade with " + "; with ".join(pairs) + "."
     if number == 5:
         s = Sector("equipment")
-        positions = [s.quadrant_finding(e) for e in cfg.focus]
-        return " ".join(positions)
+        data = s.quadrant_data.dropna(subset=["RSCA", "TSI"])
+        if data.empty:
+            return f"This edition cannot place the three economies in {s.title}. {none}"
+        year = int(data["year"].max())
+        now = data[data["year"] == year]
+        parts = []
+        for row in now.itertuples():
+            q = findings.quadrant(row.RSCA, row.TSI)
+            where = f"quadrant {q}" if q else "on an axis"
+            parts.append(f"{style.prose(row.economy)} in {where} (RSCA {fmt(row.RSCA)}, TSI {fmt(row.TSI)})")
+        parts[0] = parts[0].replace(" in ", " was in ", 1)
+        return f"In {s.title} in {year}, " + ", ".join(parts[:-1]) + f" and {parts[-1]}."
     raise ValueError("recommendations are numbered 1 to 5")

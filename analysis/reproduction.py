@@ -56,18 +56,17 @@ def _data_reasons(ed: edition.Edition, row: pd.Series, group: str, used: pd.Seri
     meta = ed.stored.manifest.get("coverages", {}).get(str(used["coverage"]), {})
     reasons = []
     if int(used["year"]) != target:
-        reasons.append(f"{target} is not in the data; nearest year {int(used['year'])}")
+        reasons.append(f"no {target} data; {int(used['year'])} used")
     if proxy:
-        reasons.append(f"the {row['segment']} national lines are not in the data; HS {', '.join(codes_of(group))} "
-                       "(all memory) is used instead")
+        reasons.append(f"no {row['segment']} national lines; HS {', '.join(codes_of(group))} (all memory) used")
     wanted = codes_of(group)
     held = [c for c in wanted if c in meta.get("codes", [])]
     if len(held) < len(wanted):
-        reasons.append(f"the source holds {len(held)} of the group's {len(wanted)} codes (HS {', '.join(held)})")
+        reasons.append(f"{len(held)} of the group's {len(wanted)} codes in the source (HS {', '.join(held)})")
     if row["indicator"] in ("IT", "RSCA", "quadrant", "trend", "TSI") and meta.get("world_mode") == "reporters":
-        reasons.append(f"world = {meta.get('world')}, not the whole world")
+        reasons.append(f"world = {meta.get('world')}")
     if row["indicator"] in ("GL", "IT", "TSI", "quadrant", "trend") and meta.get("imports_mirrored"):
-        reasons.append("imports are partners' reported exports (mirror flows, FOB) rather than reported imports (CIF)")
+        reasons.append("imports mirrored from partners' exports (FOB, not CIF)")
     return reasons
 
 

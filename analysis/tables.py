@@ -14,8 +14,9 @@ from .paths import ROOT
 from .schema import WORLD
 
 
-def pipe_table(df: pd.DataFrame) -> str:
-    """A pandoc pipe table of a DataFrame (cells escaped, index dropped)."""
+def pipe_table(df: pd.DataFrame, widths: dict[str, int] | None = None) -> str:
+    """A pandoc pipe table of a DataFrame (cells escaped, index dropped); `widths` sets the relative
+    width of named columns (pandoc reads it from the dashes)."""
     def cell(v: object) -> str:
         return str(v).replace("|", "\\|").replace("\n", " ")
 
@@ -27,7 +28,8 @@ def pipe_table(df: pd.DataFrame) -> str:
         word = max(len(w) for t in texts for w in (t.split() or [""]))
         return max(word + 4, min(40, max(len(t) for t in texts)))
 
-    rule = "|" + "|".join(":" + "-" * width(c) for c in df.columns) + "|"
+    widths = widths or {}
+    rule = "|" + "|".join(":" + "-" * widths.get(c, width(c)) for c in df.columns) + "|"
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
     return "\n".join([head, rule, *rows])
 
@@ -177,7 +179,9 @@ def reproduction_table() -> Markdown:
     df = reproduction.table()
     if ed.synthetic:
         df = df[["ID", "Statement", "Published"]].assign(Recomputed="not compared: synthetic data")
-    return Markdown(pipe_table(df[[c for c in df.columns if not c.startswith("_")]]))
+    widths = {"ID": 4, "Statement": 16, "Published": 12, "Recomputed": 16, "Verdict": 11,
+              "Reasons for a gap, from the data": 46}
+    return Markdown(pipe_table(df[[c for c in df.columns if not c.startswith("_")]], widths))
 
 
 def reproduction_summary() -> str:
