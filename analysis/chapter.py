@@ -243,6 +243,8 @@ class Sector:
             parts.append(f"RSCA is {edition.NOT_AVAILABLE}: it needs exports of all goods for the same economies, "
                          "which the edition's files do not give. Dotted lines: the very strong (above 0.5) and very "
                          "weak (below −0.5) specialization bands.")
+        if kind != "quadrant":
+            parts.append(f"{style.prose(self.cfg.reporter, start=True)}'s trade with each partner.")
         for name, part in data.groupby("coverage", sort=False):
             parts.append(self._coverage_sentence(str(name), sorted(part["year"].unique()), kind))
         if kind == "quadrant" and self.rsca_available and "unctadstat" in self.ed.stored.manifest.get("totals_sources", []):
@@ -252,6 +254,8 @@ class Sector:
             parts.append(f"Break in {b.year}: the source changes from {self.meta.get(b.before, {}).get('description', b.before)} "
                          f"to {self.meta.get(b.after, {}).get('description', b.after)}, with another world and other "
                          "codes; the lines are not joined across it and no trend is read across it.")
+        if kind == "it" and len(self.segments("it")) > 1:
+            parts.append("Each row of panels has its own vertical scale; the dashed line marks 1, the world benchmark.")
         if kind != "quadrant" and self.fallback:
             lines = ", ".join(segment_name(g) for g in products.figure_segments(self.key, kind))
             parts.append(f"The national tariff lines that split the sector ({lines}) are not in this edition's files; "

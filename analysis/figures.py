@@ -228,8 +228,11 @@ def it_chart(data: pd.DataFrame, *, segments: list[str], partners: list[str], ye
     """
     nrow = len(segments)
     fig, axes = plt.subplots(nrow, 2, figsize=(style.PRINT_WIDTH_IN, 0.5 + 2.2 * nrow), squeeze=False)
-    top = data["value"].max() if data["value"].notna().any() else 2.0
     for r, segment in enumerate(segments):
+        # Each row (segment) has its own scale, shared by its export and import panels, so a small
+        # segment is not flattened by a large one; the figure's note says so.
+        row = data.loc[data["segment"] == segment, "value"]
+        top = row.max() if row.notna().any() else 2.0
         for c, direction in enumerate(("export", "import")):
             ax = axes[r, c]
             title = f"{segment}: {direction} intensity" if nrow > 1 else f"{direction.capitalize()} intensity"
