@@ -320,12 +320,13 @@ class Sector:
         return out
 
     # --- findings ----------------------------------------------------------------------------
-    def _series(self, indicator: str, group: str, reporter: str, partner: str, variant: str) -> pd.DataFrame:
+    def series(self, indicator: str, group: str, reporter: str, partner: str, variant: str) -> pd.DataFrame:
+        """The values of one series (by year, with their coverage), missing years left out."""
         s = self.ed.series(indicator, group, reporter=reporter, partner=partner, variant=variant)
         return s.dropna(subset=["value"])
 
     @staticmethod
-    def _last_run(s: pd.DataFrame) -> pd.DataFrame:
+    def last_run(s: pd.DataFrame) -> pd.DataFrame:
         """The last stretch of a series drawn from one coverage (no trend is read across a break)."""
         if s.empty:
             return s
@@ -341,7 +342,7 @@ class Sector:
         path = data[data["economy"] == economy].dropna(subset=["RSCA", "TSI"])
         if path.empty:
             return self._tsi_only(economy)
-        run = self._last_run(path)
+        run = self.last_run(path)
         last = run.iloc[-1]
         q1 = findings.quadrant(last["RSCA"], last["TSI"])
         where = f"in quadrant {q1} ({QUADRANT_MEANING[q1]})" if q1 else "on an axis of the chart"
@@ -367,7 +368,7 @@ class Sector:
     def _tsi_only(self, economy: str) -> str:
         """The finding when RSCA is missing: TSI alone, within one source."""
         name = style.prose(economy)
-        tsi = self._last_run(self._series("TSI", self.key, economy, WORLD, "standard"))
+        tsi = self.last_run(self.series("TSI", self.key, economy, WORLD, "standard"))
         tsi = tsi[tsi["year"].isin(self.quadrant_years)]
         if tsi.empty:
             return f"The data of this edition give neither RSCA nor TSI for {name} in {self.title}."
@@ -382,7 +383,7 @@ class Sector:
         seg, reporter = segment_name(group), style.prose(self.cfg.reporter)
         latest, moves = {}, []
         for partner in self.cfg.partners:
-            run = self._last_run(self._series("GL", group, self.cfg.reporter, partner, "sum"))
+            run = self.last_run(self.series("GL", group, self.cfg.reporter, partner, "sum"))
             if run.empty:
                 continue
             latest[partner] = (int(run["year"].iloc[-1]), float(run["value"].iloc[-1]))
@@ -414,7 +415,7 @@ class Sector:
     def it_finding(self, group: str, partner: str) -> str:
         """Dependence from the value balance (bilateral TSI), then export and import intensity."""
         seg, reporter, name = segment_name(group), style.prose(self.cfg.reporter), style.prose(partner)
-        tsi = self._last_run(self._series("TSI", group, self.cfg.reporter, partner, "standard"))
+        tsi = self.last_run(self.series("TSI", group, self.cfg.reporter, partner, "standard"))
         if tsi.empty:
             return f"The trade of {reporter} with {name} in {seg} cannot be assessed: {self._why_missing(partner)}."
         year, cov, b = int(tsi["year"].iloc[-1]), str(tsi["coverage"].iloc[-1]), float(tsi["value"].iloc[-1])
@@ -426,7 +427,7 @@ class Sector:
         if available(ei, ii):
             text += (f" Its export intensity with {name} was {fmt(ei)} ({findings.intensity_word(ei)}) and its import "
                      f"intensity {fmt(ii)} ({findings.intensity_word(ii)}).")
-        first = self._last_run(self._series("II", group, self.cfg.reporter, partner, "standard"))
+        first = self.last_run(self.series("II", group, self.cfg.reporter, partner, "standard"))
         if len(first) >= 2:
             v0, v1 = first["value"].iloc[0], first["value"].iloc[-1]
             text += f" Import intensity {findings.change(v0, v1)} from {fmt(v0)} in {int(first['year'].iloc[0])}."
@@ -449,8 +450,8 @@ class Sector:
 
     def pair_summary(self, economy: str, partner: str) -> str:
         """GL and value balance of one focus economy with another in the latest year of one source."""
-        gl = self._last_run(self._series("GL", self.key, economy, partner, "sum"))
-        tsi = self._last_run(self._series("TSI", self.key, economy, partner, "standard"))
+        gl = self.last_run(self.series("GL", self.key, economy, partner, "sum"))
+        tsi = self.last_run(self.series("TSI", self.key, economy, partner, "standard"))
         if tsi.empty:
             return f"{style.name(partner)}: no data"
         b, year = float(tsi["value"].iloc[-1]), int(tsi["year"].iloc[-1])
@@ -473,16 +474,16 @@ class Sector:
         group = products.IC_HEADING
         parts = []
         for economy in self.cfg.focus:
-            s = self._last_run(self._series("RSCA", group, economy, WORLD, "standard"))
+            s = self.last_run(self.series("RSCA", group, economy, WORLD, "standard"))
             if len(s) >= 2:
                 (y0, v0), (y1, v1) = s[["year", "value"]].iloc[0], s[["year", "value"]].iloc[-1]
                 parts.append(f"{style.prose(economy)}'s RSCA {findings.change(v0, v1)} from {fmt(v0)} in {int(y0)} "
                              f"to {fmt(v1)} in {int(y1)}")
         if not parts:
             return ""
-        cov = self._series("RSCA", group, self.cfg.focus[0], WORLD, "standard")["coverage"]
+        cov = self.series("RSCA", group, self.cfg.focus[0], WORLD, "standard")["coverage"]
         world = self.meta.get(str(cov.iloc[-1]), {}).get("world", "") if len(cov) else ""
-        short = self.incomplete_notes(self._series("RSCA", group, self.cfg.focus[0], WORLD, "standard")
+        short = self.incomplete_notes(self.series("RSCA", group, self.cfg.focus[0], WORLD, "standard")
                                       .pipe(lambda d: d if len(d) else d.assign(coverage=[])))
         return (f"For integrated circuits as a whole (heading 8542, which the 6-digit lines above divide), "
                 + "; ".join(parts) + f" (world = {world}; exports of all goods from UNCTADstat). " + " ".join(short)).strip()

@@ -90,7 +90,7 @@ def _reliance() -> dict[str, list[str]]:
     for key in products.SECTORS:
         s = Sector(key)
         for partner in (p for p in cfg.focus if p != cfg.reporter):
-            run = s._last_run(s._series("TSI", key, cfg.reporter, partner, "standard"))
+            run = s.last_run(s.series("TSI", key, cfg.reporter, partner, "standard"))
             if len(run) and float(run["value"].iloc[-1]) <= -findings.threshold("dependence"):
                 out.setdefault(partner, []).append(f"{s.title} (TSI {fmt(float(run['value'].iloc[-1]))}, "
                                                    f"{int(run['year'].iloc[-1])})")
@@ -117,7 +117,7 @@ def evidence(number: int) -> str:
         for key in sectors:
             s = Sector(key)
             for partner in (p for p in cfg.focus if p != cfg.reporter):
-                run = s._last_run(s._series("GL", key, cfg.reporter, partner, "sum"))
+                run = s.last_run(s.series("GL", key, cfg.reporter, partner, "sum"))
                 if run.empty:
                     continue
                 last = float(run["value"].iloc[-1])

@@ -45,7 +45,7 @@ def synthesis() -> pd.DataFrame:
         s = Sector(key)
         for econ in cfg.focus:
             path = s.quadrant_data[s.quadrant_data["economy"] == econ].dropna(subset=["RSCA", "TSI"])
-            run = s._last_run(path)
+            run = s.last_run(path)
             if run.empty:
                 position, movement = "no data", "no data"
             else:
@@ -72,7 +72,7 @@ def complementarity() -> str:
     for key in products.SECTORS:
         s = Sector(key)
         for partner in (p for p in cfg.focus if p != cfg.reporter):
-            run = s._last_run(s._series("GL", key, cfg.reporter, partner, "sum"))
+            run = s.last_run(s.series("GL", key, cfg.reporter, partner, "sum"))
             if run.empty:
                 continue
             gl, year = float(run["value"].iloc[-1]), int(run["year"].iloc[-1])
