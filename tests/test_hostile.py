@@ -265,3 +265,29 @@ def test_killed_build_leaves_the_previous_site(tmp_path):
     assert any(atomic.STAGING in p.name for p in tmp_path.iterdir())
     atomic.clean_leftovers(tmp_path)
     assert not any(atomic.STAGING in p.name or atomic.RETIRED in p.name for p in tmp_path.iterdir())
+
+
+def test_junk_and_oversized_files_are_refused_without_being_read(tmp_path):
+    junk = tmp_path / "junk.csv"
+    with open(junk, "wb") as fh:               # 3 GiB of nothing, sparse: no disk used
+        fh.truncate(3 * 1024**3)
+    with pytest.raises(DataImportError, match="header not recognised"):
+        importers.read(junk)                   # refused from its first line
+    big = tmp_path / "big.csv"
+    with open(big, "wb") as fh:
+        fh.write(TIDY.encode())
+        fh.truncate(importers.MAX_FILE_BYTES + 1)
+    with pytest.raises(DataImportError, match="more than the importers read in memory"):
+        importers.read(big)
+
+
+def test_environment_errors_read_as_one_line():
+    import errno
+
+    from analysis.__main__ import one_line
+
+    full = OSError(errno.ENOSPC, "No space left on device", "/data/processed/x.parquet")
+    denied = PermissionError(errno.EACCES, "Permission denied", "/readonly/_book")
+    assert one_line(full) == "/data/processed/x.parquet: No space left on device (the disk is full: free some space " \
+                             "and build again)"
+    assert one_line(denied).startswith("/readonly/_book: Permission denied (the folder is read-only")
