@@ -8,7 +8,7 @@ ENGINE ?= auto
 
 YEARS  ?= 2007-2024
 
-.PHONY: report test setup bench clean data
+.PHONY: report test setup bench clean data check-site
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ test: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python -m analysis fetch --years $(YEARS)
+
+# The website in a real browser: every page loads, links resolve, search works (installs chromium if missing).
+check-site: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	$(BIN)/python -m pytest -q tests/test_e2e.py -k site
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py

@@ -133,3 +133,62 @@ def test_sample_edition_real_sources_and_gaps(sample):
         assert "Break in 2019" in flat and "Of 44 published values" in flat
     assert "What changed since the last edition" in flat
     assert "1 value revised by more than its threshold" in flat
+
+
+def site_pages(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))
+
+
+def test_site_links_figures_and_anchors_resolve(demo):
+    """Every internal link, image and anchor of the website points at something that exists."""
+    tmp, b = demo
+    out = b.result.out
+    ids = {p: set(re.findall(r'\bid="([^"]+)"', p.read_text(encoding="utf-8"))) for p in site_pages(out)}
+    broken = []
+    for page in site_pages(out):
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r'\b(?:href|src)="([^"]+)"', text):
+            if re.match(r"^(https?:|mailto:|data:)", target):
+                continue
+            path, _, anchor = target.partition("#")
+            dest = (page.parent / path).resolve() if path else page
+            if not dest.exists():
+                broken.append(f"{page.name}: {target}")
+            elif anchor and dest.suffix == ".html" and anchor not in ids.get(dest, set()):
+                broken.append(f"{page.name}: {target} (no such anchor)")
+    assert not broken, broken[:10]
+    assert len(site_pages(out)) >= 12
+
+
+def test_site_search_index_covers_every_page(demo):
+    tmp, b = demo
+    import json
+
+    text = (b.result.out / "search-index.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("=") + 1:].rstrip().rstrip(";"))
+    assert {p["href"] for p in index} >= {"index.html", "chapters/equipment.html", "chapters/memory.html"}
+    equipment = next(p for p in index if p["href"] == "chapters/equipment.html")
+    assert "manufacturing equipment" in equipment["text"] and "<" not in equipment["text"]
+
+
+def test_site_in_headless_chromium(demo):
+    """Every page loads in a real browser, and the search finds a sector by name."""
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not browser:
+        pytest.skip("chromium is not installed (make check-site installs it)")
+    tmp, b = demo
+    out = b.result.out
+
+    def dom(url: str) -> str:
+        proc = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=3000",
+                               "--dump-dom", url], capture_output=True, text=True, timeout=120)
+        return proc.stdout
+
+    for page in site_pages(out):
+        assert "<main>" in dom(page.as_uri()), page
+    found = dom((out / "index.html").as_uri() + "?q=manufacturing+equipment")
+    results = found[found.index('id="search-results"'):]
+    assert 'href="chapters/equipment.html"' in results[:5000]

@@ -202,17 +202,36 @@ def _relative(target: str, page: Path) -> str:
     return os.path.relpath(target, page.parent.as_posix() or ".") if target else ""
 
 
+def chapter_numbers(chapters: list[Chapter]) -> dict[str, str]:
+    """Each chapter's number as the PDF prints it: 1, 2, … for chapters, A, B, … for appendices,
+    none for an unnumbered chapter (so the website and the PDF number sections alike)."""
+    out, n, letter = {}, 0, 0
+    for ch in chapters:
+        first = ch.executed.markdown.lstrip().split("\n", 1)[0] if ch.executed else ""
+        if ".unnumbered" in first:
+            out[ch.stem] = ""
+        elif ch.appendix:
+            out[ch.stem] = chr(ord("A") + letter)
+            letter += 1
+        else:
+            n += 1
+            out[ch.stem] = str(n)
+    return out
+
+
 def _nav(chapters: list[Chapter], current: Chapter) -> str:
+    numbers = chapter_numbers(chapters)
     in_appendix = False
-    out = ['<ol class="chapters">']
+    out = ['<ul class="chapters">']
     for ch in chapters:
         if ch.appendix and not in_appendix:
-            out.append('</ol><p class="part">Appendices</p><ol class="appendices" type="A">')
+            out.append('</ul><p class="part">Appendices</p><ul class="appendices">')
             in_appendix = True
         cls = ' class="current"' if ch is current else ""
+        number = f'<span class="number">{numbers[ch.stem]}</span> ' if numbers[ch.stem] else ""
         out.append(f'<li{cls}><a href="{_relative(ch.html_path.as_posix(), current.html_path)}">'
-                   f'{html.escape(ch.title)}</a></li>')
-    out.append("</ol>")
+                   f'{number}{html.escape(ch.title)}</a></li>')
+    out.append("</ul>")
     return "\n".join(out)
 
 
@@ -260,6 +279,7 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
                 result.executed.append(ch.stem)
 
     names, where = number_labels(chapters, prefix)
+    numbers = chapter_numbers(chapters)
     out.mkdir(parents=True, exist_ok=True)
     shutil.copy2(TEMPLATES / "site.css", out / "site.css")
     title = cfg["book"].get("title", "Report")
@@ -290,13 +310,34 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
                      "next-title": chapters[i + 1].title}
         args = ["--standalone", f"--template={TEMPLATES / 'page.html'}", "--mathml", "--section-divs",
                 "--resource-path", str(root)] + cite_args
+        if numbers[ch.stem].isdigit():   # sections numbered as in the PDF: 2, 2.1, 2.2, …
+            args += ["--number-sections", f"--number-offset={int(numbers[ch.stem]) - 1}"]
         args += [f"--variable={k}:{v}" for k, v in meta.items()]
         html_text = _pandoc(md, "html5", args, out / page.parent, result.warnings, ch.source.as_posix())
         (out / page).write_text(html_text, encoding="utf-8")
         result.pages.append(out / page)
+    write_search_index(out, [(ch.title, ch.html_path.as_posix(), out / ch.html_path) for ch in chapters])
     if pdf:
         result.pdf = _pdf(chapters, names, out, cfg, cite_args, label, edition_name, pdf_name, result.warnings)
     return result
+
+
+def page_text(html_text: str) -> str:
+    """The readable text of a page's main part (scripts, styles and navigation left out)."""
+    main = re.search(r"<main>(.*)</main>", html_text, re.S)
+    body = main.group(1) if main else html_text
+    body = re.sub(r"<(script|style|nav)\b.*?</\1>", " ", body, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def write_search_index(out: Path, pages: list[tuple[str, str, Path]]) -> Path:
+    """The client-side search index (a script, so that it also works from file://) and its code."""
+    entries = [{"title": title, "href": href, "text": page_text(path.read_text(encoding="utf-8"))}
+               for title, href, path in pages]
+    index = out / "search-index.js"
+    index.write_text("window.SEARCH_INDEX = " + json.dumps(entries, ensure_ascii=False) + ";\n", encoding="utf-8")
+    shutil.copy2(TEMPLATES / "search.js", out / "search.js")
+    return index
 
 
 def _pdf(chapters: list[Chapter], names: dict[str, str], out: Path, cfg: dict, cite_args: list[str], label: str,
