@@ -125,8 +125,9 @@ def choice(table: pd.DataFrame, meta: dict[str, dict]) -> pd.DataFrame:
     have = table[table["value"].notna()]
     if have.empty:
         return pd.DataFrame(columns=["group", "kind", "year", "coverage"])
-    cells = (have.assign(kind=_kind(have["partner"]))
-             .groupby(["group", "kind", "coverage"], observed=True)
+    have = have.assign(kind=_kind(have["partner"]))
+    years_of = have.groupby(["group", "kind", "coverage"], observed=True)["year"].unique()
+    cells = (have.groupby(["group", "kind", "coverage"], observed=True)
              .agg(values=("value", "size"), first=("year", "min"), last=("year", "max")).reset_index())
     rows = []
     codes = _group_codes()
@@ -140,8 +141,7 @@ def choice(table: pd.DataFrame, meta: dict[str, dict]) -> pd.DataFrame:
         cands = cands.sort_values(["held", "values", "coverage"], ascending=[False, False, True])
         spans: list[tuple[int, int]] = []
         for cand in cands.itertuples():
-            years = have.loc[(have["group"] == group) & (have["coverage"] == cand.coverage)
-                             & (_kind(have["partner"]) == kind), "year"].unique()
+            years = years_of[(group, kind, cand.coverage)]
             free = [int(y) for y in years if not any(a <= y <= b for a, b in spans)]
             rows += [(str(group), kind, y, str(cand.coverage)) for y in free]
             if free:
