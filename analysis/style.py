@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import seaborn as sns
 
 # Okabe-Ito colours (colour-blind safe); each economy keeps its colour in every figure.
 COLORS: dict[str, str] = {
@@ -49,9 +48,23 @@ def prose(iso: str, start: bool = False) -> str:
     return text[0].upper() + text[1:] if start else text
 
 
+# seaborn's "whitegrid" style in its "paper" context, written out so that a kernel draws in the
+# house style without importing seaborn (and scipy) at start-up: two seconds per chapter.
+# tests/test_figures.py checks that these values are still what seaborn.set_theme sets.
+SEABORN_WHITEGRID_PAPER: dict[str, object] = {
+    "axes.axisbelow": True, "axes.edgecolor": ".8", "axes.grid": True, "axes.labelcolor": ".15",
+    "axes.linewidth": 1.0, "font.family": ["DejaVu Sans"], "grid.color": ".8", "lines.linewidth": 1.2,
+    "lines.markersize": 4.8, "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True,
+    "patch.linewidth": 0.8, "text.color": ".15", "xtick.bottom": False, "xtick.color": ".15",
+    "xtick.major.size": 4.8, "xtick.major.width": 1.0, "xtick.minor.size": 3.2, "xtick.minor.width": 0.8,
+    "ytick.color": ".15", "ytick.left": False, "ytick.major.size": 4.8, "ytick.major.width": 1.0,
+    "ytick.minor.size": 3.2, "ytick.minor.width": 0.8,
+}
+
+
 def apply() -> None:
-    """Set the matplotlib/seaborn defaults used by every figure."""
-    sns.set_theme(context="paper", style="whitegrid", font="DejaVu Sans")
+    """Set the matplotlib defaults used by every figure: seaborn's whitegrid/paper theme, then ours."""
+    plt.rcParams.update(SEABORN_WHITEGRID_PAPER)
     plt.rcParams.update({
         "font.size": 9,
         "axes.titlesize": 9.5,

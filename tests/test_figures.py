@@ -132,3 +132,16 @@ def test_tsi_chart_when_rsca_is_missing():
     assert [line.get_label() for line in ax.get_lines() if not line.get_label().startswith("_")] == ["ROK", "China"]
     assert ax.get_title(loc="left") == "RSCA not available" and LABEL in texts(fig)
     assert ax.get_ylim() == (-1.05, 1.05)
+
+
+def test_house_style_is_seaborns_whitegrid_paper_theme():
+    """The theme is written out (no seaborn import at kernel start); it must stay what seaborn sets."""
+    import matplotlib as mpl
+    import seaborn as sns
+
+    with mpl.rc_context():
+        sns.set_theme(context="paper", style="whitegrid", font="DejaVu Sans")
+        for key, value in style.SEABORN_WHITEGRID_PAPER.items():
+            got = mpl.rcParams[key]
+            got = str(got).split(".")[-1].lower() if key == "lines.solid_capstyle" else got
+            assert got == pytest.approx(value) if isinstance(value, float) else got == value, key
