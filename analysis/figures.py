@@ -246,7 +246,7 @@ def it_chart(data: pd.DataFrame, *, segments: list[str], partners: list[str], ye
                 _empty(ax)
     for ax in axes[:, 0]:
         ax.set_ylabel("Intensity (1 = world)")
-    fig.tight_layout(rect=(0, 0.1 if nrow == 1 else 0.07 / max(1, nrow / 2), 1, 1))
+    fig.tight_layout(rect=(0, 0.1 if nrow == 1 else 0.12 / nrow + 0.02, 1, 1))
     _legend(fig, axes)
     _label(fig, label)
     return fig
