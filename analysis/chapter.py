@@ -33,6 +33,12 @@ def economies_text(focus: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def partners_text(partners: tuple[str, ...]) -> str:
+    """Partners in running text, the world last: 'China, Japan, the United States and the World'."""
+    names = [style.prose(p) if p != WORLD else "the World" for p in partners]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def segment_name(group: str) -> str:
     """How a group is named in a figure or sentence."""
     if "/" in group:

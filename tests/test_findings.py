@@ -40,3 +40,11 @@ def test_dependence_is_read_from_the_value_balance_with_stated_thresholds():
 def test_span_of_years_in_words():
     assert (f.span([2019]), f.span([2016, 2017, 2018]), f.span([2019, 2022])) == ("2019", "2016–2018", "2019 and 2022")
     assert f.span([2016, 2017, 2018, 2019, 2022]) == "2016–2019 and 2022" and f.span([]) == ""
+
+
+def test_economies_and_partners_in_running_text():
+    from analysis.chapter import economies_text, partners_text
+
+    assert economies_text(("KOR", "CHN", "JPN")) == "the Republic of Korea (ROK), China and Japan"
+    assert economies_text(("USA",)) == "the United States"
+    assert partners_text(("CHN", "USA", "WLD")) == "China, the United States and the World"
