@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import config, countries, coverage, edition, figures, findings, products, style
-from .findings import QUADRANT_MEANING, available, fmt, span, usd
+from .findings import QUADRANT_MEANING, available, fmt, join_words, span, usd
 from .indicators import tsi_band
 from .schema import WORLD
 
@@ -29,14 +29,13 @@ def economies_text(focus: tuple[str, ...]) -> str:
         long = str(table.loc[iso, "name"]) if iso in table.index else style.name(iso)
         short = style.name(iso)
         text = long if long == short else f"{long} ({short})"
-        names.append(("the " + text) if long.startswith("Republic") or iso in style.ARTICLE else text)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        names.append(("the " + text) if iso in style.ARTICLE else text)
+    return join_words(names)
 
 
 def partners_text(partners: tuple[str, ...]) -> str:
     """Partners in running text, the world last: 'China, Japan, the United States and the World'."""
-    names = [style.prose(p) if p != WORLD else "the World" for p in partners]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return join_words([style.prose(p) if p != WORLD else "the World" for p in partners])
 
 
 def segment_name(group: str) -> str:
@@ -190,9 +189,13 @@ class Sector:
     def _data(self, kind: str) -> pd.DataFrame:
         return {"quadrant": lambda: self.quadrant_data, "gl": self.gl_data, "it": self.it_data}[kind]()
 
+    def _drawn(self, kind: str) -> pd.DataFrame:
+        """The rows a figure actually draws (those with a value)."""
+        return self._data(kind).dropna(subset=["RSCA", "TSI"] if kind == "quadrant" else ["value"], how="all")
+
     def breaks(self, kind: str) -> list[coverage.Break]:
         """Changes of coverage along the years a figure shows."""
-        data = self._data(kind).dropna(subset=["RSCA", "TSI"] if kind == "quadrant" else ["value"], how="all")
+        data = self._drawn(kind)
         return coverage.breaks(data[["year", "coverage"]]) if len(data) else []
 
     # --- figures -----------------------------------------------------------------------------
@@ -210,7 +213,7 @@ class Sector:
         data = self.quadrant_data
         breaks = [b.year for b in self.breaks("quadrant")]
         if self.rsca_available or data["TSI"].isna().all():
-            return self._finish(figures.quadrant_chart(data, label=self.ed.label, breaks=breaks), "quadrant")
+            return self._finish(figures.quadrant_chart(data, label=self.ed.label), "quadrant")
         fig = figures.tsi_chart(data, years=self.quadrant_years, label=self.ed.label, breaks=breaks)
         return self._finish(fig, "quadrant")
 
@@ -241,7 +244,7 @@ class Sector:
 
     def note(self, kind: str) -> str:
         """Source, what each coverage covers (codes, years, world), breaks, fallbacks and the label."""
-        data = self._data(kind).dropna(subset=["RSCA", "TSI"] if kind == "quadrant" else ["value"], how="all")
+        data = self._drawn(kind)
         parts = [self.source_of(data)]
         if kind == "quadrant" and self.rsca_available:
             parts.append(figures.QUADRANT_NOTE)
@@ -307,8 +310,7 @@ class Sector:
                     shares.append(f"{h / w:.0%} of {style.prose(economy)}'s {direction}")
         if not shares:
             return []
-        listed = ", ".join(shares[:-1]) + (" and " if len(shares) > 1 else "") + shares[-1]
-        return [f"Hong Kong, China took {listed} of {self.title} in {year}; much of that trade passes through "
+        return [f"Hong Kong, China took {join_words(shares)} of {self.title} in {year}; much of that trade passes through "
                 "Hong Kong on its way to or from mainland China."]
 
     def incomplete_notes(self, data: pd.DataFrame) -> list[str]:
@@ -331,6 +333,10 @@ class Sector:
         s = self.ed.series(indicator, group, reporter=reporter, partner=partner, variant=variant)
         return s.dropna(subset=["value"])
 
+    def run(self, indicator: str, group: str, reporter: str, partner: str, variant: str) -> pd.DataFrame:
+        """The last stretch of a series that comes from one source: what a trend may be read from."""
+        return self.last_run(self.series(indicator, group, reporter, partner, variant))
+
     @staticmethod
     def last_run(s: pd.DataFrame) -> pd.DataFrame:
         """The last stretch of a series drawn from one coverage (no trend is read across a break)."""
@@ -341,14 +347,17 @@ class Sector:
         start = changed[changed].index.max() if changed.any() else None
         return s.loc[s.index > start] if start is not None else s
 
+    def quadrant_path(self, economy: str) -> pd.DataFrame:
+        """An economy's (RSCA, TSI) points in the last stretch from one source."""
+        data = self.quadrant_data
+        return self.last_run(data[data["economy"] == economy].dropna(subset=["RSCA", "TSI"]))
+
     def quadrant_finding(self, economy: str) -> str:
         """Where an economy sits in the latest year, and where it moved within one source."""
         name = style.prose(economy)
-        data = self.quadrant_data
-        path = data[data["economy"] == economy].dropna(subset=["RSCA", "TSI"])
-        if path.empty:
+        run = self.quadrant_path(economy)
+        if run.empty:
             return self._tsi_only(economy)
-        run = self.last_run(path)
         last = run.iloc[-1]
         q1 = findings.quadrant(last["RSCA"], last["TSI"])
         where = f"in quadrant {q1} ({QUADRANT_MEANING[q1]})" if q1 else "on an axis of the chart"
@@ -374,7 +383,7 @@ class Sector:
     def _tsi_only(self, economy: str) -> str:
         """The finding when RSCA is missing: TSI alone, within one source."""
         name = style.prose(economy)
-        tsi = self.last_run(self.series("TSI", self.key, economy, WORLD, "standard"))
+        tsi = self.run("TSI", self.key, economy, WORLD, "standard")
         tsi = tsi[tsi["year"].isin(self.quadrant_years)]
         if tsi.empty:
             return f"The data of this edition give neither RSCA nor TSI for {name} in {self.title}."
@@ -389,7 +398,7 @@ class Sector:
         seg, reporter = segment_name(group), style.prose(self.cfg.reporter)
         latest, moves = {}, []
         for partner in self.cfg.partners:
-            run = self.last_run(self.series("GL", group, self.cfg.reporter, partner, "sum"))
+            run = self.run("GL", group, self.cfg.reporter, partner, "sum")
             if run.empty:
                 continue
             latest[partner] = (int(run["year"].iloc[-1]), float(run["value"].iloc[-1]))
@@ -421,7 +430,7 @@ class Sector:
     def it_finding(self, group: str, partner: str) -> str:
         """Dependence from the value balance (bilateral TSI), then export and import intensity."""
         seg, reporter, name = segment_name(group), style.prose(self.cfg.reporter), style.prose(partner)
-        tsi = self.last_run(self.series("TSI", group, self.cfg.reporter, partner, "standard"))
+        tsi = self.run("TSI", group, self.cfg.reporter, partner, "standard")
         if tsi.empty:
             return f"The trade of {reporter} with {name} in {seg} cannot be assessed: {self._why_missing(partner)}."
         year, cov, b = int(tsi["year"].iloc[-1]), str(tsi["coverage"].iloc[-1]), float(tsi["value"].iloc[-1])
@@ -433,7 +442,7 @@ class Sector:
         if available(ei, ii):
             text += (f" Its export intensity with {name} was {fmt(ei)} ({findings.intensity_word(ei)}) and its import "
                      f"intensity {fmt(ii)} ({findings.intensity_word(ii)}).")
-        first = self.last_run(self.series("II", group, self.cfg.reporter, partner, "standard"))
+        first = self.run("II", group, self.cfg.reporter, partner, "standard")
         if len(first) >= 2:
             v0, v1 = first["value"].iloc[0], first["value"].iloc[-1]
             text += f" Import intensity {findings.change(v0, v1)} from {fmt(v0)} in {int(first['year'].iloc[0])}."
@@ -456,8 +465,8 @@ class Sector:
 
     def pair_summary(self, economy: str, partner: str) -> str:
         """GL and value balance of one focus economy with another in the latest year of one source."""
-        gl = self.last_run(self.series("GL", self.key, economy, partner, "sum"))
-        tsi = self.last_run(self.series("TSI", self.key, economy, partner, "standard"))
+        gl = self.run("GL", self.key, economy, partner, "sum")
+        tsi = self.run("TSI", self.key, economy, partner, "standard")
         if tsi.empty:
             return f"{style.name(partner)}: no data"
         b, year = float(tsi["value"].iloc[-1]), int(tsi["year"].iloc[-1])
@@ -480,7 +489,7 @@ class Sector:
         group = products.IC_HEADING
         parts = []
         for economy in self.cfg.focus:
-            s = self.last_run(self.series("RSCA", group, economy, WORLD, "standard"))
+            s = self.run("RSCA", group, economy, WORLD, "standard")
             if len(s) >= 2:
                 (y0, v0), (y1, v1) = s[["year", "value"]].iloc[0], s[["year", "value"]].iloc[-1]
                 parts.append(f"{style.prose(economy)}'s RSCA {findings.change(v0, v1)} from {fmt(v0)} in {int(y0)} "

@@ -9,11 +9,16 @@ more than it exports.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Iterator
+
 import pandas as pd
 
 from . import config, edition, findings, products, style
 from .findings import fmt
 from .schema import WORLD
+
+if TYPE_CHECKING:
+    from .chapter import Sector
 
 HHI_CUT = 0.4
 SCREEN_TEXT = ("Dependency screen: an economy is flagged in a sector when the Herfindahl–Hirschman index of its "
@@ -77,23 +82,33 @@ def screen_sentence(table: pd.DataFrame) -> str:
     if flagged.empty:
         return ("No economy passes all three tests in any sector in this edition: where imports are concentrated "
                 "on few suppliers, world exports are not, or the economy exports more than it imports.")
-    items = [f"{r.Economy} in {r.Sector.lower()} (main supplier {r._4})" for r in flagged.itertuples()]
+    items = [f"{r['Economy']} in {r['Sector'].lower()} (main supplier {r['Main supplier']})"
+             for _, r in flagged.iterrows()]
     return f"The screen flags {len(items)} case(s): " + "; ".join(items) + "."
+
+
+def partner_runs(indicator: str, variant: str,
+                 sectors: list[str] | None = None) -> Iterator[tuple["Sector", str, pd.DataFrame]]:
+    """(sector, partner, series) for the reporter with each other focus economy: the last stretch of
+    the series from one source, where the data give one."""
+    from .chapter import Sector
+
+    cfg = config.load()
+    for key in sectors or list(products.SECTORS):
+        s = Sector(key)
+        for partner in (p for p in cfg.focus if p != cfg.reporter):
+            run = s.run(indicator, key, cfg.reporter, partner, variant)
+            if len(run):
+                yield s, partner, run
 
 
 def _reliance() -> dict[str, list[str]]:
     """Partner -> sectors in which the reporter relies on imports from it (bilateral TSI at or below the cut)."""
-    from .chapter import Sector
-
-    cfg = config.load()
     out: dict[str, list[str]] = {}
-    for key in products.SECTORS:
-        s = Sector(key)
-        for partner in (p for p in cfg.focus if p != cfg.reporter):
-            run = s.last_run(s.series("TSI", key, cfg.reporter, partner, "standard"))
-            if len(run) and float(run["value"].iloc[-1]) <= -findings.threshold("dependence"):
-                out.setdefault(partner, []).append(f"{s.title} (TSI {fmt(float(run['value'].iloc[-1]))}, "
-                                                   f"{int(run['year'].iloc[-1])})")
+    for s, partner, run in partner_runs("TSI", "standard"):
+        if float(run["value"].iloc[-1]) <= -findings.threshold("dependence"):
+            out.setdefault(partner, []).append(f"{s.title} (TSI {fmt(float(run['value'].iloc[-1]))}, "
+                                               f"{int(run['year'].iloc[-1])})")
     return out
 
 
@@ -114,17 +129,12 @@ def evidence(number: int) -> str:
     if number in (2, 4):
         sectors = ["system", "materials", "equipment"] if number == 2 else list(products.SECTORS)
         one_way, rising = [], []
-        for key in sectors:
-            s = Sector(key)
-            for partner in (p for p in cfg.focus if p != cfg.reporter):
-                run = s.last_run(s.series("GL", key, cfg.reporter, partner, "sum"))
-                if run.empty:
-                    continue
-                last = float(run["value"].iloc[-1])
-                if last < findings.threshold("complementarity"):
-                    one_way.append(f"{s.title} with {style.prose(partner)} ({fmt(last)})")
-                if len(run) >= 2 and findings.change(run["value"].iloc[0], last) == "rose":
-                    rising.append(f"{s.title} with {style.prose(partner)} ({fmt(run['value'].iloc[0])} to {fmt(last)})")
+        for s, partner, run in partner_runs("GL", "sum", sectors):
+            last = float(run["value"].iloc[-1])
+            if last < findings.threshold("complementarity"):
+                one_way.append(f"{s.title} with {style.prose(partner)} ({fmt(last)})")
+            if len(run) >= 2 and findings.change(run["value"].iloc[0], last) == "rose":
+                rising.append(f"{s.title} with {style.prose(partner)} ({fmt(run['value'].iloc[0])} to {fmt(last)})")
         if number == 2:
             return (f"Trade is mainly one-way (Grubel–Lloyd index below 0.5) in {'; '.join(one_way)}." if one_way
                     else "No sector of system chips, materials or equipment shows mainly one-way trade with the "

@@ -56,7 +56,7 @@ def _limits(values: np.ndarray) -> tuple[float, float]:
     return max(-1.05, lo - pad), min(1.05, hi + pad)
 
 
-def quadrant_chart(data: pd.DataFrame, *, label: str = "", breaks: list[int] | None = None) -> Figure:
+def quadrant_chart(data: pd.DataFrame, *, label: str = "") -> Figure:
     """RSCA (x) against TSI (y), one path per economy with arrowheads, first and last year labelled.
 
     `data` has columns economy, year, RSCA, TSI and optionally coverage (missing values are

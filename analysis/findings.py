@@ -140,6 +140,11 @@ def arrows(d_rsca: float, d_tsi: float, *, tolerance: float = THRESHOLDS["change
     return f"RSCA {arrow(d_rsca)}, TSI {arrow(d_tsi)}"
 
 
+def join_words(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}" if items else ""
+
+
 def span(years: list[int]) -> str:
     """Years in words, consecutive runs joined: '2019', '2016–2018', '2016–2019 and 2022'."""
     years = sorted(set(int(y) for y in years))
@@ -149,5 +154,4 @@ def span(years: list[int]) -> str:
             runs[-1].append(y)
         else:
             runs.append([y])
-    parts = [str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" and {parts[-1]}" if parts else ""
+    return join_words([str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs])

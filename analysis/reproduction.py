@@ -146,7 +146,7 @@ def _position(ed: edition.Edition, row: pd.Series, group: str, year: int, reason
     s = Sector(row["sector"]) if row["sector"] in ("memory", "system", "equipment", "materials") else None
     if s is None:
         return Result(reasons=reasons)
-    path = s.last_run(s.quadrant_data[s.quadrant_data["economy"] == row["reporter"]].dropna(subset=["RSCA", "TSI"]))
+    path = s.quadrant_path(row["reporter"])
     if path.empty:
         tsi = ed.value("TSI", group, row["reporter"], WORLD, year, "standard")
         return Result(f"TSI {fmt(tsi)}", year, "quadrant cannot be placed",

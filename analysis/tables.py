@@ -44,8 +44,7 @@ def synthesis() -> pd.DataFrame:
     for key in products.SECTORS:
         s = Sector(key)
         for econ in cfg.focus:
-            path = s.quadrant_data[s.quadrant_data["economy"] == econ].dropna(subset=["RSCA", "TSI"])
-            run = s.last_run(path)
+            run = s.quadrant_path(econ)
             if run.empty:
                 position, movement = "no data", "no data"
             else:
@@ -65,25 +64,20 @@ def synthesis() -> pd.DataFrame:
 def complementarity() -> str:
     """A sentence on the pattern across sectors, counted from the latest indices of one source: the
     ROK's Grubel–Lloyd index with the other focus economies, and whether both intensities exceed 1."""
-    from .chapter import Sector
+    from .conclusion import partner_runs
 
     cfg = config.load()
     integrated, two_way, one_way = [], [], []
-    for key in products.SECTORS:
-        s = Sector(key)
-        for partner in (p for p in cfg.focus if p != cfg.reporter):
-            run = s.last_run(s.series("GL", key, cfg.reporter, partner, "sum"))
-            if run.empty:
-                continue
-            gl, year = float(run["value"].iloc[-1]), int(run["year"].iloc[-1])
-            ei, ii = (s.ed.value(i, key, cfg.reporter, partner, year, "standard") for i in ("EI", "II"))
-            label = f"{style.prose(partner)} in {key} (GL {fmt(gl)})"
-            if gl < findings.threshold("complementarity"):
-                one_way.append(label)
-            elif findings.available(ei, ii) and ei > 1 and ii > 1:
-                integrated.append(label)
-            else:
-                two_way.append(label)
+    for s, partner, run in partner_runs("GL", "sum"):
+        gl, year = float(run["value"].iloc[-1]), int(run["year"].iloc[-1])
+        ei, ii = (s.ed.value(i, s.key, cfg.reporter, partner, year, "standard") for i in ("EI", "II"))
+        label = f"{style.prose(partner)} in {s.key} (GL {fmt(gl)})"
+        if gl < findings.threshold("complementarity"):
+            one_way.append(label)
+        elif findings.available(ei, ii) and ei > 1 and ii > 1:
+            integrated.append(label)
+        else:
+            two_way.append(label)
     pairs = len(integrated) + len(two_way) + len(one_way)
     reporter = style.prose(cfg.reporter)
     if pairs < 3:
