@@ -15,9 +15,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import config, countries, coverage, edition, figures, findings, products, style
-from .findings import QUADRANT_MEANING, available, fmt, join_words, span, usd
-from .indicators import tsi_band
+from . import config, countries, coverage, edition, figures, findings, products, prose, style
+from .findings import available, fmt, join_words, span
 from .schema import WORLD
 
 def economies_text(focus: tuple[str, ...]) -> str:
@@ -208,13 +207,22 @@ class Sector:
     def rsca_available(self) -> bool:
         return bool(self.quadrant_data.dropna(subset=["RSCA", "TSI"]).shape[0])
 
+    def axes_text(self) -> str:
+        """How the competitiveness figure places the economies, as drawn in this edition."""
+        return prose.quadrant_axes(self.rsca_available)
+
+    def reading_text(self) -> str:
+        """How to read the competitiveness figure, as drawn in this edition."""
+        return prose.quadrant_reading(self.rsca_available)
+
     def quadrant_figure(self) -> Figure:
         """RSCA x TSI trajectories; TSI alone by year where RSCA cannot be computed."""
         data = self.quadrant_data
         breaks = [b.year for b in self.breaks("quadrant")]
         if self.rsca_available or data["TSI"].isna().all():
             return self._finish(figures.quadrant_chart(data, label=self.ed.label), "quadrant")
-        fig = figures.tsi_chart(data, years=self.quadrant_years, label=self.ed.label, breaks=breaks)
+        fig = figures.tsi_chart(data, years=self.quadrant_years, label=self.ed.label, breaks=breaks,
+                                note="Trade specialization index (TSI) by year; RSCA cannot be computed from this edition")
         return self._finish(fig, "quadrant")
 
     def gl_figure(self) -> Figure:
@@ -352,73 +360,60 @@ class Sector:
         data = self.quadrant_data
         return self.last_run(data[data["economy"] == economy].dropna(subset=["RSCA", "TSI"]))
 
+    @staticmethod
+    def break_before(series: pd.DataFrame, run: pd.DataFrame) -> int | None:
+        """The first year of the last stretch when an earlier stretch came from another source."""
+        return int(run["year"].iloc[0]) if len(run) and len(series) > len(run) else None
+
+    def position(self, economy: str) -> prose.Position:
+        """The competitiveness record of one economy: its (RSCA, TSI) stretch, or TSI alone."""
+        data = self.quadrant_data
+        full = data[data["economy"] == economy].dropna(subset=["RSCA", "TSI"])
+        run = self.last_run(full)
+        if run.empty:
+            series = self.series("TSI", self.key, economy, WORLD, "standard")
+            series = series[series["year"].isin(self.quadrant_years)]
+            run, full = self.last_run(series).rename(columns={"value": "TSI"}), series
+            run = run.assign(RSCA=float("nan"))
+        points = [prose.Point(int(r.year), float(r.TSI), float(r.RSCA)) for r in run.itertuples()]
+        return prose.Position(style.prose(economy), points, self.break_before(full, run))
+
     def quadrant_finding(self, economy: str) -> str:
         """Where an economy sits in the latest year, and where it moved within one source."""
-        name = style.prose(economy)
-        run = self.quadrant_path(economy)
-        if run.empty:
-            return self._tsi_only(economy)
-        last = run.iloc[-1]
-        q1 = findings.quadrant(last["RSCA"], last["TSI"])
-        where = f"in quadrant {q1} ({QUADRANT_MEANING[q1]})" if q1 else "on an axis of the chart"
-        text = (f"In {int(last['year'])}, {name} was {where}, with an RSCA of {fmt(last['RSCA'])} and a TSI of "
-                f"{fmt(last['TSI'])}")
-        if len(run) >= 2:
-            first = run.iloc[0]
-            q0 = findings.quadrant(first["RSCA"], first["TSI"])
-            moved = findings.direction(last["RSCA"] - first["RSCA"], last["TSI"] - first["TSI"])
-            since = f"quadrant {q0}" if q0 else "an axis"
-            moved = f"moved toward {moved}" if moved != "little net movement" else "barely moved"
-            text += (f"; since {int(first['year'])}, when it was in {since} (RSCA {fmt(first['RSCA'])}, TSI "
-                     f"{fmt(first['TSI'])}), it {moved}")
-            if q1:
-                same = sum(findings.quadrant(r, t) == q1 for r, t in zip(run["RSCA"], run["TSI"]))
-                every = "in both years" if len(run) == 2 else f"in every one of the {len(run)} years"
-                text += (f", and it was in quadrant {q1} {every}" if same == len(run)
-                         else f", and it was in quadrant {q1} in {same} of the {len(run)} years")
-        else:
-            text += "; with one year from this source, no movement can be judged"
-        return text + "."
+        return prose.quadrant(self.position(economy))
 
-    def _tsi_only(self, economy: str) -> str:
-        """The finding when RSCA is missing: TSI alone, within one source."""
-        name = style.prose(economy)
-        tsi = self.run("TSI", self.key, economy, WORLD, "standard")
-        tsi = tsi[tsi["year"].isin(self.quadrant_years)]
-        if tsi.empty:
-            return f"The data of this edition give neither RSCA nor TSI for {name} in {self.title}."
-        (y0, v0), (y1, v1) = tsi[["year", "value"]].iloc[0], tsi[["year", "value"]].iloc[-1]
-        text = f"For {name}, RSCA cannot be computed from this edition; its TSI was {fmt(v1)} in {int(y1)} ({tsi_band(v1)} specialization)"
-        if int(y1) != int(y0):
-            text += f", and it {findings.change(v0, v1)} from {fmt(v0)} in {int(y0)}"
-        return text + "."
+    def summary(self, where: str = "") -> str:
+        """Every focus economy's quadrant in the latest year, in one sentence."""
+        return prose.summary([self.position(e) for e in self.cfg.focus], where)
+
+    @staticmethod
+    def change_of(run: pd.DataFrame) -> prose.Change | None:
+        """First and last value of a stretch, or None with fewer than two years."""
+        if len(run) < 2:
+            return None
+        return prose.Change(int(run["year"].iloc[0]), float(run["value"].iloc[0]),
+                            int(run["year"].iloc[-1]), float(run["value"].iloc[-1]))
+
+    def partner_name(self, partner: str) -> str:
+        return "the world" if partner == WORLD else style.prose(partner)
+
+    def two_way(self, group: str) -> prose.TwoWay:
+        """The Grubel–Lloyd record of one segment: latest values, changes within one source, gaps."""
+        runs = {p: (self.series("GL", group, self.cfg.reporter, p, "sum"), self.run("GL", group, self.cfg.reporter, p, "sum"))
+                for p in self.cfg.partners}
+        runs = {p: r for p, r in runs.items() if not r[1].empty}
+        year = max((int(r["year"].iloc[-1]) for _, r in runs.values()), default=None)
+        latest = {self.partner_name(p): float(r["value"].iloc[-1]) for p, (_, r) in runs.items()
+                  if p != WORLD and int(r["year"].iloc[-1]) == year}
+        changes = {self.partner_name(p): c for p, (_, r) in runs.items() if (c := self.change_of(r)) is not None}
+        breaks = [b for s, r in runs.values() if (b := self.break_before(s, r)) is not None]
+        missing = [style.prose(p) for p in self.cfg.partners if p not in runs and p != WORLD]
+        return prose.TwoWay(style.prose(self.cfg.reporter), segment_name(group), year, latest, changes, missing,
+                            max(breaks) if breaks else None)
 
     def gl_finding(self, group: str) -> str:
-        """GL with each partner in the latest year, its change within one source, and the extremes."""
-        seg, reporter = segment_name(group), style.prose(self.cfg.reporter)
-        latest, moves = {}, []
-        for partner in self.cfg.partners:
-            run = self.run("GL", group, self.cfg.reporter, partner, "sum")
-            if run.empty:
-                continue
-            latest[partner] = (int(run["year"].iloc[-1]), float(run["value"].iloc[-1]))
-            if len(run) >= 2:
-                v0, v1 = run["value"].iloc[0], run["value"].iloc[-1]
-                moves.append(f"with {style.prose(partner) if partner != WORLD else 'the world'} it {findings.change(v0, v1)} from {fmt(v0)} in "
-                             f"{int(run['year'].iloc[0])} to {fmt(v1)}")
-        if not latest:
-            return (f"The data of this edition do not give both directions of {reporter}'s trade in {seg} with any "
-                    "partner, so the Grubel–Lloyd index cannot be computed.")
-        year = max(y for y, _ in latest.values())
-        now = {p: v for p, (y, v) in latest.items() if y == year and p != WORLD}
-        parts = [f"{fmt(v)} with {style.prose(p)} ({findings.two_way(v)})" for p, v in now.items()]
-        text = f"In {year}, {reporter}'s Grubel–Lloyd index in {seg} was " + "; ".join(parts) + "."
-        if moves:
-            text += " Within one source, " + "; ".join(moves) + "."
-        missing = [style.prose(p) for p in self.cfg.partners if p not in latest and p != WORLD]
-        if missing:
-            text += f" The data do not give it for {', '.join(missing)}."
-        return text
+        """GL with each partner in the latest year, its change within one source, and the gaps."""
+        return prose.two_way(self.two_way(group))
 
     def _why_missing(self, partner: str) -> str:
         """Why the data give no bilateral values with a partner, in words."""
@@ -427,26 +422,24 @@ class Sector:
             return f"{style.prose(partner)} reports in none of this edition's bilateral sources"
         return "this edition's files do not give both directions of that trade"
 
-    def it_finding(self, group: str, partner: str) -> str:
-        """Dependence from the value balance (bilateral TSI), then export and import intensity."""
-        seg, reporter, name = segment_name(group), style.prose(self.cfg.reporter), style.prose(partner)
+    def link(self, group: str, partner: str) -> prose.Link:
+        """The reporter's trade with one partner in one segment: values, balance, intensities."""
+        names = dict(reporter=style.prose(self.cfg.reporter), partner=style.prose(partner), segment=segment_name(group))
         tsi = self.run("TSI", group, self.cfg.reporter, partner, "standard")
         if tsi.empty:
-            return f"The trade of {reporter} with {name} in {seg} cannot be assessed: {self._why_missing(partner)}."
-        year, cov, b = int(tsi["year"].iloc[-1]), str(tsi["coverage"].iloc[-1]), float(tsi["value"].iloc[-1])
+            return prose.Link(**names, year=None, missing=self._why_missing(partner))
+        year, cov = int(tsi["year"].iloc[-1]), str(tsi["coverage"].iloc[-1])
         x, m = self.trade(group, self.cfg.reporter, partner, year, cov)
-        text = (f"In {year}, {reporter} exported {usd(x)} of {seg} to {name} and imported {usd(m)} from it "
-                f"(bilateral TSI {fmt(b)}): it {findings.dependence(b)} {name}.")
-        ei = self.ed.value("EI", group, self.cfg.reporter, partner, year, "standard")
-        ii = self.ed.value("II", group, self.cfg.reporter, partner, year, "standard")
-        if available(ei, ii):
-            text += (f" Its export intensity with {name} was {fmt(ei)} ({findings.intensity_word(ei)}) and its import "
-                     f"intensity {fmt(ii)} ({findings.intensity_word(ii)}).")
-        first = self.run("II", group, self.cfg.reporter, partner, "standard")
-        if len(first) >= 2:
-            v0, v1 = first["value"].iloc[0], first["value"].iloc[-1]
-            text += f" Import intensity {findings.change(v0, v1)} from {fmt(v0)} in {int(first['year'].iloc[0])}."
-        return text
+        ii_series = self.series("II", group, self.cfg.reporter, partner, "standard")
+        ii_run = self.last_run(ii_series)
+        return prose.Link(**names, year=year, exports=x, imports=m, tsi=float(tsi["value"].iloc[-1]),
+                          ei=self.ed.value("EI", group, self.cfg.reporter, partner, year, "standard"),
+                          ii=self.ed.value("II", group, self.cfg.reporter, partner, year, "standard"),
+                          ii_change=self.change_of(ii_run), break_year=self.break_before(ii_series, ii_run))
+
+    def it_finding(self, group: str, partner: str) -> str:
+        """Dependence from the value balance (bilateral TSI), then export and import intensity."""
+        return prose.link(self.link(group, partner))
 
     def it_partner_extremes(self, group: str, direction: str = "export") -> str:
         """The partner with the highest and lowest intensity in the latest year."""
@@ -454,14 +447,9 @@ class Sector:
             return ""
         last = self.recent_years[-1]
         ind = "EI" if direction == "export" else "II"
-        values = {p: self.ed.value(ind, group, self.cfg.reporter, p, last, "standard")
+        values = {style.prose(p): self.ed.value(ind, group, self.cfg.reporter, p, last, "standard")
                   for p in self.cfg.partners if p != WORLD}
-        values = {p: v for p, v in values.items() if available(v)}
-        if len(values) < 2:
-            return ""
-        hi, lo = max(values, key=values.get), min(values, key=values.get)
-        return (f"In {last}, {direction} intensity in {segment_name(group)} was highest with {style.prose(hi)} "
-                f"({fmt(values[hi])}) and lowest with {style.prose(lo)} ({fmt(values[lo])}).")
+        return prose.extremes(segment_name(group), direction, last, values)
 
     def pair_summary(self, economy: str, partner: str) -> str:
         """GL and value balance of one focus economy with another in the latest year of one source."""
@@ -487,18 +475,12 @@ class Sector:
     def heading_finding(self) -> str:
         """RSCA in integrated circuits as a whole (heading 8542), where a source gives only the heading."""
         group = products.IC_HEADING
-        parts = []
+        changes = {}
         for economy in self.cfg.focus:
-            s = self.run("RSCA", group, economy, WORLD, "standard")
-            if len(s) >= 2:
-                (y0, v0), (y1, v1) = s[["year", "value"]].iloc[0], s[["year", "value"]].iloc[-1]
-                parts.append(f"{style.prose(economy)}'s RSCA {findings.change(v0, v1)} from {fmt(v0)} in {int(y0)} "
-                             f"to {fmt(v1)} in {int(y1)}")
-        if not parts:
-            return ""
-        cov = self.series("RSCA", group, self.cfg.focus[0], WORLD, "standard")["coverage"]
-        world = self.meta.get(str(cov.iloc[-1]), {}).get("world", "") if len(cov) else ""
-        short = self.incomplete_notes(self.series("RSCA", group, self.cfg.focus[0], WORLD, "standard")
-                                      .pipe(lambda d: d if len(d) else d.assign(coverage=[])))
-        return (f"For integrated circuits as a whole (heading 8542, which the 6-digit lines above divide), "
-                + "; ".join(parts) + f" (world = {world}; exports of all goods from UNCTADstat). " + " ".join(short)).strip()
+            c = self.change_of(self.run("RSCA", group, economy, WORLD, "standard"))
+            if c is not None:
+                changes[style.prose(economy)] = c
+        series = self.series("RSCA", group, self.cfg.focus[0], WORLD, "standard")
+        world = self.meta.get(str(series["coverage"].iloc[-1]), {}).get("world", "") if len(series) else ""
+        notes = self.incomplete_notes(series) if len(series) else []
+        return prose.heading(changes, world, notes)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import pandas as pd
 
-from . import config, edition, findings, products, style
+from . import config, findings, products, prose, style
 from .findings import fmt
 from .schema import WORLD
 
@@ -148,16 +148,22 @@ def evidence(number: int) -> str:
         return f"In materials and parts, {reporter}'s trade with " + "; with ".join(pairs) + "."
     if number == 5:
         s = Sector("equipment")
-        data = s.quadrant_data.dropna(subset=["RSCA", "TSI"])
-        if data.empty:
-            return f"This edition cannot place the three economies in {s.title}. {none}"
-        year = int(data["year"].max())
-        now = data[data["year"] == year]
-        parts = []
-        for row in now.itertuples():
-            q = findings.quadrant(row.RSCA, row.TSI)
-            where = f"quadrant {q}" if q else "on an axis"
-            parts.append(f"{style.prose(row.economy)} in {where} (RSCA {fmt(row.RSCA)}, TSI {fmt(row.TSI)})")
-        parts[0] = parts[0].replace(" in ", " was in ", 1)
-        return f"In {s.title} in {year}, " + ", ".join(parts[:-1]) + f" and {parts[-1]}."
+        return s.summary(where=s.title) or f"This edition cannot place the three economies in {s.title}. {none}"
     raise ValueError("recommendations are numbered 1 to 5")
+
+
+def roles() -> str:
+    """Where each focus economy leads (quadrant I) and lags (quadrant III), in the latest year with RSCA."""
+    from .chapter import Sector
+
+    cfg = config.load()
+    out: dict[str, dict[str, str | None]] = {style.prose(e): {} for e in cfg.focus}
+    for key in products.SECTORS:
+        s = Sector(key)
+        for e in cfg.focus:
+            pts = s.position(e).with_rsca
+            if pts:
+                out[style.prose(e)][s.title] = findings.quadrant(pts[-1].rsca, pts[-1].tsi)
+    if not any(out.values()):
+        return "This edition cannot place the economies in the quadrants, so their roles are not read from it."
+    return prose.roles(out)

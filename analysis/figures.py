@@ -46,6 +46,15 @@ def _runs(path: pd.DataFrame) -> list[pd.DataFrame]:
     return [part for _, part in path.groupby(ids, sort=True)]
 
 
+def _stretches(path: pd.DataFrame) -> list[pd.DataFrame]:
+    """A series cut at changes of coverage and at missing years: a line never spans a year without data."""
+    out = []
+    for run in _runs(path):
+        gap = run["year"].diff().fillna(1).gt(1).cumsum()
+        out += [part for _, part in run.groupby(gap, sort=True)]
+    return out
+
+
 def _limits(values: np.ndarray) -> tuple[float, float]:
     """Axis limits zoomed to the data (with a margin), always showing 0 and never beyond ±1.05."""
     values = values[np.isfinite(values)]
@@ -164,7 +173,7 @@ def _partner_lines(ax: plt.Axes, df: pd.DataFrame, partners: list[str], years: l
     drawn = False
     for partner in partners:
         s = df[df["partner"] == partner].dropna(subset=["value"]).sort_values("year")
-        for n, run in enumerate(_runs(s)):
+        for n, run in enumerate(_stretches(s)):
             if run.empty:
                 continue
             ax.plot(run["year"], run["value"], color=style.COLORS.get(partner, "#777777"),
@@ -227,7 +236,7 @@ def it_chart(data: pd.DataFrame, *, segments: list[str], partners: list[str], ye
     `data` has columns segment, direction ("export"/"import"), partner, year, value.
     """
     nrow = len(segments)
-    fig, axes = plt.subplots(nrow, 2, figsize=(style.PRINT_WIDTH_IN, 0.5 + 2.2 * nrow), squeeze=False)
+    fig, axes = plt.subplots(nrow, 2, figsize=(style.PRINT_WIDTH_IN, 0.55 + 1.8 * nrow), squeeze=False)
     for r, segment in enumerate(segments):
         # Each row (segment) has its own scale, shared by its export and import panels, so a small
         # segment is not flattened by a large one; the figure's note says so.

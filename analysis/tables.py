@@ -11,7 +11,6 @@ from . import config, edition, findings, products, style
 from .findings import fmt, span
 from .indicators import FORMULAS, NOTATION, WORLDS
 from .paths import ROOT
-from .schema import WORLD
 
 
 def pipe_table(df: pd.DataFrame, widths: dict[str, int] | None = None) -> str:

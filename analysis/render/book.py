@@ -353,7 +353,7 @@ def _pdf(chapters: list[Chapter], names: dict[str, str], out: Path, cfg: dict, c
         md = resolve(ch.executed.markdown, names, {k: "" for k in names}, warnings, ch.source.as_posix())
         folder = ch.html_path.parent / f"{ch.stem}_files"
         md = re.sub(r"@@IMG:[^@/]+_files/([^@]+)@@", lambda m: (folder / m.group(1)).as_posix() + ".svg", md)
-        parts.append(md)
+        parts.append(keep_with_note(md))
     if cite_args:
         parts.append("# References {.unnumbered}\n\n::: {#refs}\n:::\n")
     book = cfg["book"]
@@ -371,6 +371,19 @@ def _pdf(chapters: list[Chapter], names: dict[str, str], out: Path, cfg: dict, c
     except Exception as exc:  # typst raises its own error type with the source location
         raise RenderError(f"Typst could not compile {typ}: {exc}") from None
     return pdf_path
+
+
+_FIGURE_AND_NOTE = re.compile(r"^(!\[[^\n]*\]\([^)\n]*\)\{#fig-[^}\n]*\})\n\n(\[[^\n]*\]\{\.fig-source\})$", re.M)
+
+
+def keep_with_note(markdown: str) -> str:
+    """Bind each figure to the source note under it in the PDF: one unbreakable block, the note set small,
+    floated to the top or bottom of a page so that the text runs on instead of leaving a half-empty page."""
+    return _FIGURE_AND_NOTE.sub(
+        lambda m: ("```{=typst}\n#place(auto, float: true, clearance: 1.5em, block(breakable: false, width: 100%)[\n"
+                   "```\n\n" + m.group(1)
+                   + "\n\n```{=typst}\n#set text(size: 8.5pt)\n#set par(justify: false)\n#set align(left)\n```\n\n" + m.group(2)
+                   + "\n\n```{=typst}\n])\n```"), markdown)
 
 
 def quarto_available() -> bool:
