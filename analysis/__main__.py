@@ -198,6 +198,49 @@ def diff(old: Path = typer.Argument(..., help="The earlier edition (a processed 
         store.write_csv(changes, out)
 
 
+@app.command()
+@friendly
+def ingest(paths: list[Path] = typer.Argument(..., help="BACI yearly CSVs, folders of them, or the release zip, "
+                                                      "with its country_codes file."),
+           out: Path = typer.Option(..., help="The bulk store to write (replaced in whole)."),
+           memory: str = typer.Option("1GB", help="DuckDB's memory limit; beyond it, it spills to disk."),
+           threads: int = typer.Option(2, help="DuckDB threads.")) -> None:
+    """Stream whole BACI into a parquet store by year, with totals of all goods derived from HS6."""
+    from . import bulk
+
+    manifest = bulk.ingest(paths, out, memory_limit=memory, threads=threads)
+    rows = sum(y["rows"] for y in manifest["years"].values())
+    console.print(f"{rows:,} rows, years {', '.join(manifest['years'])} → {out}; totals derived for "
+                  f"{len(manifest['totals_years'])} year(s)")
+
+
+@app.command()
+@friendly
+def panel(store: Path = typer.Argument(..., help="A bulk store written by `ingest`."),
+          out: Path = typer.Option(..., help="Parquet folder for the results (partitioned by year)."),
+          query: str = typer.Option("rsca_tsi", help="'rsca_tsi' (every reporter x code x year) or 'pairs'."),
+          pair: list[str] = typer.Option([], help="A pair for 'pairs', as KOR:CHN; repeat for more."),
+          engine: str = typer.Option("duckdb", help="'duckdb' on this machine, or 'spark' (SPARK_MASTER or local)."),
+          memory: str = typer.Option("2GB", help="DuckDB's memory limit.")) -> None:
+    """Indicators for the whole panel, out of core, on DuckDB or Apache Spark (the same SQL)."""
+    import os
+
+    from . import panel as panel_
+
+    pairs = [tuple(p.split(":", 1)) for p in pair] or None
+    if query == "pairs" and not pairs:
+        raise ValueError("the 'pairs' query needs at least one --pair, e.g. --pair KOR:CHN")
+    if engine == "duckdb":
+        panel_.duckdb_run(store, query, pairs=pairs, out=out, memory_limit=memory)
+    elif engine == "spark":
+        spark = panel_.spark_session(os.environ.get("SPARK_MASTER", "local[*]"))
+        panel_.spark_run(spark, str(store), query, pairs=pairs, out=str(out))
+        spark.stop()
+    else:
+        raise ValueError(f"engine must be 'duckdb' or 'spark', not {engine!r}")
+    console.print(f"{query} written to {out}")
+
+
 @data_app.command("status")
 @friendly
 def data_status(data: list[str] = typer.Option(["demo"], help=DATA_HELP)) -> None:

@@ -24,6 +24,7 @@ from . import comtrade_api, countries, store
 from .paths import REFERENCE
 from .products import HS6, revision_for_year
 from . import schema
+from .errors import DataImportError
 from .schema import FLOW_COLUMNS, TOTAL_COLUMNS, WORLD
 
 COMTRADE, TAIWAN, BACI, KOREA, UNCTAD = "comtrade", "taiwan-customs", "baci", "korea-customs", "unctadstat"
@@ -31,8 +32,6 @@ CLASSIFICATIONS = {"H0": "H0", "H1": "H1", "H2": "H2", "H3": "H3", "H4": "H4", "
                    "HS92": "H0", "HS96": "H1", "HS02": "H2", "HS07": "H3", "HS12": "H4", "HS17": "H5", "HS22": "H6"}
 
 
-class DataImportError(ValueError):
-    """A raw file that does not fit its format: the message names file, line and problem."""
 
 
 @dataclass
@@ -348,32 +347,29 @@ def _with_world(flows: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([flows, world[FLOW_COLUMNS]], ignore_index=True)
 
 
-def _baci(df: pd.DataFrame, path: Path) -> Imported:
-    """CEPII BACI: t, i, j, k, v (thousand USD), q; country codes from the file beside it."""
-    _require(df, path, ["t", "i", "j", "k", "v"])
-    codes_files = sorted(path.parent.glob("country_codes*.csv"))
-    if not codes_files:
-        raise DataImportError(f"{path}: BACI needs its country_codes_*.csv beside it in {path.parent}")
-    ccodes = read_csv(codes_files[0])
-    _require(ccodes, codes_files[0], ["country_code", "country_iso3"])
-    iso = dict(zip(ccodes["country_code"].str.strip(), ccodes["country_iso3"].str.strip()))
-    years = _years(df["t"], path, "t")
-    exporter = df["i"].str.strip().map(iso)
-    importer = df["j"].str.strip().map(iso)
-    missing = exporter.isna() | importer.isna()
-    if missing.any():
-        row = int(np.flatnonzero(missing.to_numpy())[0])
-        raise DataImportError(f"{path}: line {row + 2}: country code not in {codes_files[0].name}")
-    rev = next((v for k, v in CLASSIFICATIONS.items() if f"_{k}_" in path.name.upper()), None)
-    revs = [rev or revision_for_year(y) for y in years]
-    values = _values(df["v"], path, "v", scale=1000)
-    code = _codes(df["k"].str.strip().str.zfill(6), path, "k", HS6).to_numpy()
-    x = _frame(BACI, year=years, reporter=exporter.to_numpy(), partner=importer.to_numpy(), flow="X",
-               code=code, code_system=HS6, hs_revision=revs, value_usd=values)
-    m = _frame(BACI, year=years, reporter=importer.to_numpy(), partner=exporter.to_numpy(), flow="M",
-               code=code, code_system=HS6, hs_revision=revs, value_usd=values, mirror=True)
-    out = Imported(path, "CEPII BACI", _with_world(_check_duplicates(pd.concat([x, m], ignore_index=True), path)))
+def _baci(_df: pd.DataFrame | None, path: Path) -> Imported:
+    """CEPII BACI: t, i, j, k, v (thousand USD), q; country codes from the file beside it.
+
+    Streamed through DuckDB (see `bulk`), never loaded row by row: the report keeps the codes of
+    the product table; totals of all goods are derived where the file holds the whole nomenclature.
+    """
+    import tempfile
+
+    from . import bulk
+    from .products import load_products
+
+    with tempfile.TemporaryDirectory(prefix="baci-") as tmp:
+        manifest = bulk.ingest([path, *sorted(path.parent.glob("country_codes*.csv"))], Path(tmp) / "store")
+        flows, totals = bulk.canonical(Path(tmp) / "store", load_products()["code"])
+    out = Imported(path, "CEPII BACI", flows, totals[TOTAL_COLUMNS])
     out.notes.append("BACI reconciles both reports into one FOB value; import rows are that value, flagged mirror")
+    all_codes = sum(y["codes"] for y in manifest["years"].values())
+    kept = flows.groupby("year")["code"].nunique().sum() if len(flows) else 0
+    if all_codes > kept:
+        out.notes.append(f"{all_codes - kept} year-code(s) outside the product table are left out of the report; "
+                         "`analysis ingest` keeps the whole file for panel work")
+    if len(totals):
+        out.notes.append(f"totals of all goods derived by summing HS6 rows for {', '.join(map(str, manifest['totals_years']))}")
     return out
 
 
@@ -461,6 +457,10 @@ FORMATS: list[tuple[str, Callable[[set[str]], bool], Callable[[pd.DataFrame, Pat
 ]
 
 
+# Formats read in bounded memory by DuckDB rather than parsed into a frame first.
+STREAMED = {"baci"}
+
+
 def detect(path: Path, header: Iterable[str]) -> str:
     """The format name a header belongs to."""
     cols = {c.strip() for c in header}
@@ -517,9 +517,8 @@ def read(path: Path) -> Imported:
         name, item = "comtrade-plus", _comtrade_plus(_json_records(path), path)
     else:
         name = detect(path, _header(path))
-        df = read_csv(path)
         reader = next(r for n, _t, r in FORMATS if n == name)
-        item = reader(df, path)
+        item = reader(None if name in STREAMED else read_csv(path), path)
     # One coverage per format: files of the same format add reporters, years or codes to it.
     item.coverage = name
     item.flows["coverage"] = name

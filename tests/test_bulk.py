@@ -1,0 +1,173 @@
+"""Streaming BACI ingest, derived totals and the sparse whole-panel indicators."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import bulk, indicators, panel, synthetic
+from analysis.importers import DataImportError
+
+ECON, CODES = 5, 8
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory) -> list[Path]:
+    """Two years in which every exporter ships every code to every other economy."""
+    folder = tmp_path_factory.mktemp("baci")
+    return synthetic.baci_files(folder, [2021, 2022], rows=ECON * (ECON - 1) * CODES, economies=ECON, codes=CODES)
+
+
+@pytest.fixture(scope="module")
+def store(raw, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("bulk") / "store"
+    bulk.ingest(raw, out, min_codes=CODES)
+    return out
+
+
+def by_hand(raw: list[Path]) -> pd.DataFrame:
+    """The raw rows with ISO codes, read with plain pandas."""
+    iso = pd.read_csv(raw[0]).set_index("country_code")["country_iso3"]
+    df = pd.concat(pd.read_csv(p, dtype={"k": str}) for p in raw[1:])
+    return df.assign(exporter=df["i"].map(iso), importer=df["j"].map(iso), value_usd=df["v"] * 1000)
+
+
+def test_store_holds_every_row_by_year_with_provenance(raw, store):
+    manifest = bulk.read_manifest(store)
+    assert manifest["years"] == {"2021": {"rows": 160, "codes": CODES}, "2022": {"rows": 160, "codes": CODES}}
+    assert manifest["vintage"] == ["V000000"] and manifest["totals_years"] == [2021, 2022]
+    assert sorted(p.name for p in (store / "flows").iterdir()) == ["year=2021", "year=2022"]
+    stored = pd.read_parquet(store / "flows")
+    assert len(stored) == 320
+    assert stored["value_usd"].sum() == pytest.approx(by_hand(raw)["value_usd"].sum(), rel=1e-12)
+
+
+def test_derived_totals_are_the_sum_of_hs6_rows(raw, store):
+    hand = by_hand(raw)
+    totals = pd.read_parquet(store / "totals.parquet")
+    kor_x = hand[(hand["t"] == 2022) & (hand["exporter"] == "KOR")]["value_usd"].sum()
+    kor_m = hand[(hand["t"] == 2022) & (hand["importer"] == "KOR")]["value_usd"].sum()
+    row = totals[(totals["year"] == 2022) & (totals["reporter"] == "KOR")].set_index("flow")["value_usd"]
+    assert row["X"] == pytest.approx(kor_x, rel=1e-12) and row["M"] == pytest.approx(kor_m, rel=1e-12)
+
+
+def test_no_totals_from_a_file_cut_to_a_few_codes(raw, tmp_path):
+    manifest = bulk.ingest(raw, tmp_path / "cut", min_codes=CODES + 1)
+    assert manifest["totals_years"] == []
+    assert pd.read_parquet(tmp_path / "cut" / "totals.parquet").empty
+
+
+def test_zip_release_gives_the_same_store(raw, store, tmp_path):
+    release = tmp_path / "BACI_HS17_V000000.zip"
+    with zipfile.ZipFile(release, "w") as z:
+        for p in raw:
+            z.write(p, p.name)
+    bulk.ingest([release], tmp_path / "from-zip", min_codes=CODES)
+    cols = ["year", "exporter", "importer", "code"]
+    a = pd.read_parquet(tmp_path / "from-zip" / "flows").astype({"year": int}).sort_values(cols, ignore_index=True)
+    b = pd.read_parquet(store / "flows").astype({"year": int}).sort_values(cols, ignore_index=True)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_sparse_rsca_and_tsi_equal_the_dense_engine(store):
+    codes = sorted(pd.read_parquet(store / "flows")["code"].unique())
+    flows, totals = bulk.canonical(store, codes)
+    dense = indicators.compute(flows, totals, level="code", world="reporters", partners=["WLD"])
+    dense = dense[dense["indicator"].isin(["RSCA", "TSI"])].pivot_table(
+        index=["year", "reporter", "group"], columns="indicator", values="value", observed=True).reset_index()
+    sparse = panel.duckdb_run(store, "rsca_tsi")
+    both = dense.merge(sparse, left_on=["year", "reporter", "group"], right_on=["year", "reporter", "code"])
+    assert len(both) == len(dense) == len(sparse) == 2 * ECON * CODES
+    assert np.allclose(both["RSCA"], both["rsca"], rtol=0, atol=1e-12)
+    assert np.allclose(both["TSI"], both["tsi"], rtol=0, atol=1e-12)
+
+
+def test_sparse_pairs_equal_the_dense_engine(store):
+    codes = sorted(pd.read_parquet(store / "flows")["code"].unique())
+    flows, totals = bulk.canonical(store, codes)
+    pairs = [("KOR", "CHN"), ("KOR", "JPN"), ("CHN", "JPN")]
+    dense = indicators.compute(flows, totals, level="code", world="reporters")
+    dense = dense[dense["indicator"].isin(["GL", "EI", "II"]) & dense["variant"].isin(["sum", "standard"])]
+    dense = dense.pivot_table(index=["year", "reporter", "partner", "group"], columns="indicator", values="value",
+                              observed=True).reset_index()
+    sparse = panel.duckdb_run(store, "pairs", pairs=pairs)
+    both = dense.merge(sparse, left_on=["year", "reporter", "partner", "group"],
+                       right_on=["year", "reporter", "partner", "code"])
+    assert len(both) == len(sparse) == len(pairs) * 2 * CODES
+    for a, b in (("GL", "gl"), ("EI", "ei"), ("II", "ii")):
+        assert np.allclose(both[a], both[b], rtol=0, atol=1e-12), a
+
+
+def test_filters_restrict_years_and_codes(store):
+    code = sorted(pd.read_parquet(store / "flows")["code"].unique())[0]
+    out = panel.duckdb_run(store, "rsca_tsi", years=[2022], codes=[code])
+    assert set(out["year"]) == {2022} and set(out["code"]) == {code} and len(out) == ECON
+
+
+def test_report_slice_keeps_the_product_table_codes(tmp_path):
+    (tmp_path / "country_codes_V202401.csv").write_text("country_code,country_name,country_iso2,country_iso3\n"
+                                                        "410,Korea,KR,KOR\n156,China,CN,CHN\n")
+    (tmp_path / "BACI_HS17_Y2020_V202401.csv").write_text("t,i,j,k,v,q\n2020,410,156,854232,1500.5,10\n"
+                                                          "2020,410,156,010121,9,1\n")
+    from analysis import importers
+
+    item = importers.read(tmp_path / "BACI_HS17_Y2020_V202401.csv")
+    assert set(item.flows["code"]) == {"854232"}
+    assert any("outside the product table" in n for n in item.notes)
+    assert item.totals.empty  # two codes are not the whole nomenclature
+
+
+@pytest.mark.parametrize("row, message", [
+    ("2020,410,156,854232,-5,1", "negative"),
+    ("2020,410,999,854232,5,1", "country code not in the country_codes"),
+    ("1900,410,156,854232,5,1", "year outside"),
+    ("2020,410,156,85423A,5,1", "not 6 digits"),
+    ("2020,410,156,854232,abc,1", "could not be read"),
+])
+def test_hostile_rows_are_refused_with_an_example(tmp_path, row, message):
+    (tmp_path / "country_codes_V1.csv").write_text("country_code,country_iso3\n410,KOR\n156,CHN\n")
+    (tmp_path / "BACI_HS17_Y2020_V1.csv").write_text(f"t,i,j,k,v,q\n2020,156,410,854232,3,1\n{row}\n")
+    with pytest.raises(DataImportError, match=message):
+        bulk.ingest([tmp_path], tmp_path / "store")
+    assert not (tmp_path / "store").exists()
+
+
+def test_conflicting_duplicates_are_refused(tmp_path):
+    (tmp_path / "country_codes_V1.csv").write_text("country_code,country_iso3\n410,KOR\n156,CHN\n")
+    (tmp_path / "BACI_HS17_Y2020_V1.csv").write_text("t,i,j,k,v,q\n2020,410,156,854232,3,1\n2020,410,156,854232,4,1\n")
+    with pytest.raises(DataImportError, match="conflicting duplicate"):
+        bulk.ingest([tmp_path], tmp_path / "store")
+
+
+
+
+@pytest.mark.spark
+def test_spark_local_mode_gives_the_same_answers(store):
+    pytest.importorskip("pyspark")
+    spark = panel.spark_session("local[1]")
+    try:
+        s = panel.spark_run(spark, str(store), "rsca_tsi").sort_values(["year", "reporter", "code"], ignore_index=True)
+        pairs = [("KOR", "CHN"), ("KOR", "JPN")]
+        sp = panel.spark_run(spark, str(store), "pairs", pairs=pairs)
+    finally:
+        spark.stop()
+    d = panel.duckdb_run(store, "rsca_tsi").sort_values(["year", "reporter", "code"], ignore_index=True)
+    assert np.allclose(s["rsca"], d["rsca"], atol=1e-12) and np.allclose(s["tsi"], d["tsi"], atol=1e-12)
+    dp = panel.duckdb_run(store, "pairs", pairs=pairs)
+    keys = ["year", "reporter", "partner", "code"]
+    both = sp.merge(dp, on=keys)
+    assert len(both) == len(dp) and np.allclose(both["gl_x"], both["gl_y"], atol=1e-12)
+
+
+def test_exact_duplicate_rows_count_once(tmp_path):
+    (tmp_path / "country_codes_V1.csv").write_text("country_code,country_iso3\n410,KOR\n156,CHN\n")
+    (tmp_path / "BACI_HS17_Y2020_V1.csv").write_text("t,i,j,k,v,q\n2020,410,156,854232,3,1\n2020,410,156,854232,3,1\n"
+                                                     "2020,156,410,854232,2,1\n")
+    manifest = bulk.ingest([tmp_path], tmp_path / "store", min_codes=1)
+    assert manifest["years"]["2020"]["rows"] == 2
+    totals = pd.read_parquet(tmp_path / "store" / "totals.parquet").set_index(["reporter", "flow"])["value_usd"]
+    assert totals[("KOR", "X")] == 3000 and totals[("KOR", "M")] == 2000
