@@ -8,7 +8,7 @@ ENGINE ?= auto
 
 YEARS  ?= 2007-2024
 
-.PHONY: report test setup bench clean data check-site
+.PHONY: report test test-spark setup bench clean data check-site
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
+# The Spark tests (local mode, needs Java 17+): installs the spark extra, then runs only them.
+test-spark: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,spark]"
+	$(BIN)/python -m pytest -q -m spark
+
 data: $(STAMP)
 	$(BIN)/python -m analysis fetch --years $(YEARS)
 
@@ -34,6 +39,7 @@ check-site: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_indicators.py
+	$(BIN)/python benchmarks/bench_bulk.py
 
 clean:
 	rm -rf _book _freeze data/processed/*/ figures/*.png figures/*.pdf

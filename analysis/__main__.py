@@ -204,11 +204,29 @@ def ingest(paths: list[Path] = typer.Argument(..., help="BACI yearly CSVs, folde
                                                       "with its country_codes file."),
            out: Path = typer.Option(..., help="The bulk store to write (replaced in whole)."),
            memory: str = typer.Option("1GB", help="DuckDB's memory limit; beyond it, it spills to disk."),
-           threads: int = typer.Option(2, help="DuckDB threads.")) -> None:
+           threads: int = typer.Option(2, help="DuckDB threads."),
+           engine: str = typer.Option("duckdb", help="'duckdb' on this machine, or 'spark' (SPARK_MASTER or local): "
+                                                     "then give the yearly files' path or glob and the country "
+                                                     "codes file, in any filesystem Spark reads.")) -> None:
     """Stream whole BACI into a parquet store by year, with totals of all goods derived from HS6."""
+    import os
+
     from . import bulk
 
-    manifest = bulk.ingest(paths, out, memory_limit=memory, threads=threads)
+    if engine == "spark":
+        from . import panel as panel_
+
+        if len(paths) != 2:
+            raise ValueError("with --engine spark, give two paths: the yearly files (a glob) and the country codes file")
+        spark = panel_.spark_session(os.environ.get("SPARK_MASTER", "local[*]"))
+        try:
+            manifest = panel_.spark_ingest(spark, str(paths[0]), str(paths[1]), str(out))
+        finally:
+            spark.stop()
+    elif engine == "duckdb":
+        manifest = bulk.ingest(paths, out, memory_limit=memory, threads=threads)
+    else:
+        raise ValueError(f"engine must be 'duckdb' or 'spark', not {engine!r}")
     rows = sum(y["rows"] for y in manifest["years"].values())
     console.print(f"{rows:,} rows, years {', '.join(manifest['years'])} → {out}; totals derived for "
                   f"{len(manifest['totals_years'])} year(s)")

@@ -54,12 +54,31 @@ def escaped(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+XLSX_MAX_ROWS = 1_048_575  # a sheet's rows below its header
+
+
+def _sheets(table: pd.DataFrame, max_rows: int = XLSX_MAX_ROWS) -> list[tuple[str, pd.DataFrame]]:
+    """One sheet per indicator; an indicator too long for a sheet is split by year ("RSCA 2019")."""
+    out = []
+    for name, part in table.groupby("indicator", observed=True):
+        if len(part) <= max_rows:
+            out.append((str(name), part))
+            continue
+        for year, rows in part.groupby("year"):
+            if len(rows) > max_rows:
+                raise ValueError(f"{name} {year} has {len(rows):,} rows, more than an XLSX sheet holds; "
+                                 "use the CSV or parquet tables")
+            out.append((f"{name} {year}", rows))
+    return out
+
+
 def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
-    """One sheet per indicator; text is written as strings (never as formulas), missing as blank."""
+    """One sheet per indicator (split by year past a sheet's rows); text is written as strings
+    (never as formulas), missing as blank."""
     book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                            "strings_to_numbers": False, "constant_memory": True})
-    for name, part in table.groupby("indicator", observed=True):
-        sheet = book.add_worksheet(str(name)[:31])
+    for name, part in _sheets(table):
+        sheet = book.add_worksheet(name[:31])
         part = part.drop(columns="indicator")
         sheet.write_row(0, 0, [str(c) for c in part.columns])
         columns = [part[c].astype(object).where(part[c].notna(), None).tolist() for c in part.columns]

@@ -9,8 +9,9 @@ rows a year). It never builds a pandas frame of the raw rows. Three parts, as ev
 - process: checks on what the input must look like (years, non-negative finite values, 6-digit
   codes, known country codes, no duplicate flows), each refusing the file with an example row;
   totals of all goods per economy and year derived by summing its HS6 rows;
-- save: `flows/year=YYYY/*.parquet` (exporter, importer, code, value_usd), `totals.parquet` and
-  `manifest.json` (sources, vintage, rows and codes per year), staged and switched in whole.
+- save: `flows/year=YYYY/*.parquet` (exporter, importer, code, value_usd), `by_code/year=YYYY/`
+  (exports and imports per reporter and code, what whole-panel queries read), `totals.parquet`
+  and `manifest.json` (sources, vintage, rows and codes per year), staged and switched in whole.
 
 Derived totals: BACI holds every HS6 line of world trade, so the sum of an economy's rows in a
 year is its exports (or imports) of all goods as BACI records them. They are derived only for a
@@ -159,11 +160,20 @@ def _duplicates(con: duckdb.DuckDBPyConnection, flows: Path) -> bool:
     return dup is not None
 
 
-# Totals of all goods per economy and year, from the exporter's and the importer's side.
+# Exports and imports per reporter, code and year: the table every whole-panel query starts from.
+BY_CODE_SQL = """
+WITH x AS (SELECT year, exporter AS reporter, code, sum(value_usd) AS v FROM {flows} GROUP BY year, exporter, code),
+m AS (SELECT year, importer AS reporter, code, sum(value_usd) AS v FROM {flows} GROUP BY year, importer, code)
+SELECT coalesce(x.year, m.year) AS year, coalesce(x.reporter, m.reporter) AS reporter,
+       coalesce(x.code, m.code) AS code, coalesce(x.v, 0) AS exports, coalesce(m.v, 0) AS imports
+FROM x FULL OUTER JOIN m ON x.year = m.year AND x.reporter = m.reporter AND x.code = m.code
+"""
+
+# Totals of all goods per economy and year: the sum of its HS6 exports and of its HS6 imports.
 TOTALS_SQL = """
-SELECT year, exporter AS reporter, 'X' AS flow, sum(value_usd) AS value_usd FROM {flows} GROUP BY year, exporter
+SELECT year, reporter, 'X' AS flow, sum(exports) AS value_usd FROM {by_code} GROUP BY year, reporter
 UNION ALL
-SELECT year, importer AS reporter, 'M' AS flow, sum(value_usd) AS value_usd FROM {flows} GROUP BY year, importer
+SELECT year, reporter, 'M' AS flow, sum(imports) AS value_usd FROM {by_code} GROUP BY year, reporter
 """
 
 
@@ -201,12 +211,17 @@ def ingest(paths: Iterable[Path], out: Path, *, memory_limit: str = "1GB", threa
                             "(FORMAT parquet, PARTITION_BY (year), COMPRESSION zstd)")
                 shutil.rmtree(flows)
                 shutil.move(unique, flows)
-            per_year = con.execute(f"SELECT year, count(*), count(DISTINCT code) FROM {_parquet(flows)} "
-                                   "GROUP BY year ORDER BY year").fetchall()
+            by_code = stage / "by_code"
+            con.execute(f"COPY ({BY_CODE_SQL.format(flows=_parquet(flows))}) TO '{by_code.as_posix()}' "
+                        "(FORMAT parquet, PARTITION_BY (year), COMPRESSION zstd)")
+            rows = dict(con.execute(f"SELECT year, count(*) FROM {_parquet(flows)} GROUP BY year").fetchall())
+            per_year = [(y, rows[y], k) for y, k in con.execute(
+                f"SELECT year, count(DISTINCT code) FROM {_parquet(by_code)} GROUP BY year ORDER BY year").fetchall()]
             full = [int(y) for y, _, n in per_year if n >= min_codes]
             year_list = ", ".join(map(str, full)) or "NULL"
-            con.execute(f"COPY (SELECT * FROM ({TOTALS_SQL.format(flows=_parquet(flows))}) WHERE year IN ({year_list}) "
-                        f"ORDER BY year, reporter, flow) TO '{(stage / 'totals.parquet').as_posix()}' (FORMAT parquet)")
+            con.execute(f"COPY (SELECT * FROM ({TOTALS_SQL.format(by_code=_parquet(by_code))}) WHERE year IN "
+                        f"({year_list}) ORDER BY year, reporter, flow) TO '{(stage / 'totals.parquet').as_posix()}' "
+                        "(FORMAT parquet)")
         except duckdb.Error as exc:
             shutil.rmtree(stage, ignore_errors=True)
             raise DataImportError(f"BACI files could not be read: {str(exc).splitlines()[0]}") from None
@@ -238,9 +253,15 @@ def read_manifest(store: Path) -> dict:
     return json.loads(path.read_text())
 
 
+def totals_source(store: Path) -> str:
+    """The store's totals for a FROM clause: one parquet file (DuckDB's ingest) or a folder of them (Spark's)."""
+    path = Path(store) / "totals.parquet"
+    return f"read_parquet('{path.as_posix()}{'/*.parquet' if path.is_dir() else ''}')"
+
+
 def flows_view(con: duckdb.DuckDBPyConnection, store: Path, name: str = "flows") -> None:
-    """Register the store's flows as a view (hive-partitioned parquet, read lazily)."""
-    con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {_parquet(Path(store) / 'flows')}")
+    """Register a table of the store ("flows" or "by_code") as a view (hive-partitioned parquet, read lazily)."""
+    con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {_parquet(Path(store) / name)}")
 
 
 def canonical(store: Path, codes: Iterable[str], *, memory_limit: str = "1GB") -> tuple["pd.DataFrame", "pd.DataFrame"]:
@@ -259,7 +280,7 @@ def canonical(store: Path, codes: Iterable[str], *, memory_limit: str = "1GB") -
     con.executemany("INSERT INTO wanted VALUES (?)", [(c,) for c in codes])
     part = con.execute("SELECT CAST(year AS INTEGER) AS year, exporter, importer, code, value_usd, classification FROM flows "
                        "WHERE code IN (SELECT code FROM wanted)").df()
-    totals = con.execute(f"SELECT * FROM read_parquet('{(Path(store) / 'totals.parquet').as_posix()}')").df()
+    totals = con.execute(f"SELECT * FROM {totals_source(store)}").df()
     con.close()
     x = part.rename(columns={"exporter": "reporter", "importer": "partner"}).assign(flow="X", mirror=False)
     m = part.rename(columns={"importer": "reporter", "exporter": "partner"}).assign(flow="M", mirror=True)

@@ -124,7 +124,7 @@ def evidence(number: int) -> str:
         screen = screen_sentence(dependency_screen())
         if not rel:
             return f"In this edition {reporter} relies on imports from neither partner in any sector. {screen}"
-        parts = [f"from {style.prose(p)} in {', '.join(v)}" for p, v in rel.items()]
+        parts = [f"from {style.prose(p)} in {findings.join_words(v)}" for p, v in rel.items()]
         return f"In this edition {reporter} relies on imports " + "; ".join(parts) + f". {screen}"
     if number in (2, 4):
         sectors = ["system", "materials", "equipment"] if number == 2 else list(products.SECTORS)
@@ -144,8 +144,7 @@ def evidence(number: int) -> str:
                      "source in this edition, so it does not show the segments to build on. " + none)
     if number == 3:
         s = Sector("materials")
-        pairs = [s.pair_summary(cfg.reporter, p) for p in cfg.focus if p != cfg.reporter]
-        return f"In materials and parts, {reporter}'s trade with " + "; with ".join(pairs) + "."
+        return " ".join(s.it_finding(s.key, p) for p in cfg.focus if p != cfg.reporter)
     if number == 5:
         s = Sector("equipment")
         return s.summary(where=s.title) or f"This edition cannot place the three economies in {s.title}. {none}"

@@ -20,22 +20,13 @@ import pandas as pd
 
 from . import bulk
 
-# Exports and imports per reporter, code and year; the totals of all goods per reporter and year.
-_BY_CODE = """
-x AS (SELECT year, exporter AS reporter, code, sum(value_usd) AS v FROM flows {where} GROUP BY year, exporter, code),
-m AS (SELECT year, importer AS reporter, code, sum(value_usd) AS v FROM flows {where} GROUP BY year, importer, code)
-"""
-
+# Every query reads `by_code` (exports and imports per reporter, code and year, written at ingest)
+# and `totals`; only the pairs query reads the bilateral `flows`.
 RSCA_TSI = """
-WITH {by_code},
+WITH xm AS (SELECT year, reporter, code, exports, imports FROM by_code {where}),
 tot AS (SELECT year, reporter, value_usd AS total FROM totals WHERE flow = 'X'),
 tw AS (SELECT year, sum(total) AS world_total FROM tot GROUP BY year),
-xw AS (SELECT year, code, sum(v) AS world_code FROM x GROUP BY year, code),
-xm AS (
-  SELECT coalesce(x.year, m.year) AS year, coalesce(x.reporter, m.reporter) AS reporter,
-         coalesce(x.code, m.code) AS code, coalesce(x.v, 0) AS exports, coalesce(m.v, 0) AS imports
-  FROM x FULL OUTER JOIN m ON x.year = m.year AND x.reporter = m.reporter AND x.code = m.code
-),
+xw AS (SELECT year, code, sum(exports) AS world_code FROM xm GROUP BY year, code),
 rca AS (
   SELECT xm.year, xm.reporter, xm.code, xm.exports, xm.imports,
          (xm.exports / NULLIF(tot.total, 0)) / NULLIF(xw.world_code / NULLIF(tw.world_total, 0), 0) AS rca
@@ -49,11 +40,13 @@ SELECT year, reporter, code, exports, imports, rca, (rca - 1) / (rca + 1) AS rsc
 FROM rca
 """
 
+# GL and intensities for chosen pairs. BACI is one matrix, so world imports of a code equal world
+# exports of it (M_wp = X_wp).
 PAIRS = """
-WITH {by_code},
+WITH xm AS (SELECT year, reporter, code, exports, imports FROM by_code {where}),
 b AS (SELECT year, exporter, importer, code, sum(value_usd) AS v FROM flows {where}
       GROUP BY year, exporter, importer, code),
-mw AS (SELECT year, code, sum(v) AS world FROM m GROUP BY year, code),
+mw AS (SELECT year, code, sum(imports) AS world FROM xm GROUP BY year, code),
 sides AS (
   SELECT p.reporter, p.partner, k.year, k.code,
          coalesce(bx.v, 0) AS exports, coalesce(bm.v, 0) AS imports
@@ -65,13 +58,11 @@ sides AS (
 )
 SELECT s.reporter, s.partner, s.year, s.code, s.exports, s.imports,
        1 - abs(s.exports - s.imports) / NULLIF(s.exports + s.imports, 0) AS gl,
-       (s.exports / NULLIF(xc.v, 0)) / NULLIF(md.v / NULLIF(mw.world, 0), 0) AS ei,
-       (s.imports / NULLIF(mc.v, 0)) / NULLIF(xd.v / NULLIF(mw.world, 0), 0) AS ii
+       (s.exports / NULLIF(c.exports, 0)) / NULLIF(d.imports / NULLIF(mw.world, 0), 0) AS ei,
+       (s.imports / NULLIF(c.imports, 0)) / NULLIF(d.exports / NULLIF(mw.world, 0), 0) AS ii
 FROM sides s
-LEFT JOIN x xc ON xc.year = s.year AND xc.reporter = s.reporter AND xc.code = s.code
-LEFT JOIN m mc ON mc.year = s.year AND mc.reporter = s.reporter AND mc.code = s.code
-LEFT JOIN m md ON md.year = s.year AND md.reporter = s.partner AND md.code = s.code
-LEFT JOIN x xd ON xd.year = s.year AND xd.reporter = s.partner AND xd.code = s.code
+LEFT JOIN xm c ON c.year = s.year AND c.reporter = s.reporter AND c.code = s.code
+LEFT JOIN xm d ON d.year = s.year AND d.reporter = s.partner AND d.code = s.code
 LEFT JOIN mw ON mw.year = s.year AND mw.code = s.code
 """
 
@@ -85,7 +76,7 @@ def query(name: str, *, years: Iterable[int] | None = None, codes: Iterable[str]
         where.append("code IN (" + ", ".join("'" + str(c).replace("'", "") + "'" for c in codes) + ")")
     clause = ("WHERE " + " AND ".join(where)) if where else ""
     text = {"rsca_tsi": RSCA_TSI, "pairs": PAIRS}[name]
-    return text.format(by_code=_BY_CODE.format(where=clause), where=clause)
+    return text.format(where=clause)
 
 
 def duckdb_run(store: Path, name: str, *, pairs: list[tuple[str, str]] | None = None, out: Path | None = None,
@@ -93,7 +84,8 @@ def duckdb_run(store: Path, name: str, *, pairs: list[tuple[str, str]] | None = 
     """Run a query on DuckDB over the store; write parquet to `out` (by year) or return a frame."""
     con = bulk.connect(memory_limit, threads, Path(out).parent if out else None)
     bulk.flows_view(con, store)
-    con.execute(f"CREATE VIEW totals AS SELECT * FROM read_parquet('{(Path(store) / 'totals.parquet').as_posix()}')")
+    bulk.flows_view(con, store, "by_code")
+    con.execute(f"CREATE VIEW totals AS SELECT * FROM {bulk.totals_source(store)}")
     if pairs is not None:
         con.execute("CREATE TABLE pairs (reporter VARCHAR, partner VARCHAR)")
         con.executemany("INSERT INTO pairs VALUES (?, ?)", pairs)
@@ -119,7 +111,8 @@ def spark_session(master: str = "local[2]"):
 def spark_run(spark, store: str, name: str, *, pairs: list[tuple[str, str]] | None = None, out: str | None = None,
               **where) -> pd.DataFrame | None:
     """Run the same query on Spark SQL over the store (a local path or any URL Spark reads)."""
-    spark.read.option("basePath", f"{store}/flows").parquet(f"{store}/flows").createOrReplaceTempView("flows")
+    for table in ("flows", "by_code"):
+        spark.read.option("basePath", f"{store}/{table}").parquet(f"{store}/{table}").createOrReplaceTempView(table)
     spark.read.parquet(f"{store}/totals.parquet").createOrReplaceTempView("totals")
     if pairs is not None:
         spark.createDataFrame(pairs, "reporter string, partner string").createOrReplaceTempView("pairs")
@@ -128,3 +121,62 @@ def spark_run(spark, store: str, name: str, *, pairs: list[tuple[str, str]] | No
         return result.toPandas()
     result.write.mode("overwrite").partitionBy("year").parquet(out)
     return None
+
+
+# Spark's own spelling of the ingest checks (the DuckDB ones are in `bulk.CHECKS`).
+SPARK_CHECKS = [
+    ("a year outside 1988 to this year", "r.t IS NULL OR r.t < 1988 OR r.t > year(current_date())"),
+    ("a country code not in the country_codes file", "e.iso3 IS NULL OR m.iso3 IS NULL"),
+    ("a product code that is not 6 digits", "r.k IS NULL OR NOT (lpad(trim(r.k), 6, '0') RLIKE '^[0-9]{6}$')"),
+    ("a value that is missing, negative or not finite",
+     "r.v IS NULL OR r.v < 0 OR isnan(r.v) OR r.v = double('inf')"),
+]
+
+
+def spark_ingest(spark, csvs: str, codes: str, out: str, *, min_codes: int = bulk.MIN_CODES_FOR_TOTALS) -> dict:
+    """BACI ingest on a Spark cluster: the same checks, layout and derived totals as `bulk.ingest`.
+
+    `csvs` is a path or glob of the yearly files and `codes` the country_codes file, in any
+    filesystem Spark reads; the store is written to `out` (flows/year=YYYY/, totals.parquet/).
+    """
+    from pyspark.sql.functions import input_file_name
+
+    from .errors import DataImportError
+
+    raw = (spark.read.option("header", True).schema("t INT, i INT, j INT, k STRING, v DOUBLE, q STRING")
+           .option("mode", "FAILFAST").csv(csvs).withColumn("filename", input_file_name()))
+    raw.createOrReplaceTempView("raw")
+    (spark.read.option("header", True).csv(codes)
+     .selectExpr("CAST(country_code AS INT) AS code", "trim(country_iso3) AS iso3").distinct()
+     .createOrReplaceTempView("cc"))
+    joined = "raw r LEFT JOIN cc e ON r.i = e.code LEFT JOIN cc m ON r.j = m.code"
+    counts = spark.sql("SELECT " + ", ".join(f"count_if({c}) AS c{n}" for n, (_, c) in enumerate(SPARK_CHECKS))
+                       + f" FROM {joined}").first()
+    for n, (what, cond) in enumerate(SPARK_CHECKS):
+        if counts[f"c{n}"]:
+            ex = spark.sql(f"SELECT r.* FROM {joined} WHERE {cond} LIMIT 1").first()
+            raise DataImportError(f"{ex['filename']}: {counts[f'c{n}']} row(s) with {what}, e.g. t={ex['t']}, "
+                                  f"i={ex['i']}, j={ex['j']}, k={ex['k']}, v={ex['v']}")
+    flows = spark.sql("SELECT DISTINCT r.t AS year, e.iso3 AS exporter, m.iso3 AS importer, "
+                      "lpad(trim(r.k), 6, '0') AS code, r.v * 1000 AS value_usd, "
+                      "regexp_extract(upper(r.filename), '_(H[0-6]|HS[0-9][0-9])_', 1) AS classification "
+                      "FROM raw r JOIN cc e ON r.i = e.code JOIN cc m ON r.j = m.code")
+    flows.createOrReplaceTempView("f")
+    conflict = spark.sql("SELECT year, exporter, importer, code FROM f GROUP BY year, exporter, importer, code "
+                         "HAVING count(*) > 1 LIMIT 1").first()
+    if conflict:
+        raise DataImportError(f"BACI: conflicting duplicate rows for {conflict['exporter']}→{conflict['importer']} "
+                              f"{conflict['code']} {conflict['year']}: different values")
+    flows.write.mode("overwrite").partitionBy("year").parquet(f"{out}/flows")
+    by_code = spark.sql(bulk.BY_CODE_SQL.format(flows="f"))
+    by_code.write.mode("overwrite").partitionBy("year").parquet(f"{out}/by_code")
+    spark.read.parquet(f"{out}/by_code").createOrReplaceTempView("bc")
+    rows = {r["year"]: r["n"] for r in spark.sql("SELECT year, count(*) AS n FROM f GROUP BY year").collect()}
+    per_year = [{"year": r["year"], "n": rows[r["year"]], "k": r["k"]} for r in
+                spark.sql("SELECT year, count(DISTINCT code) AS k FROM bc GROUP BY year ORDER BY year").collect()]
+    full = [int(r["year"]) for r in per_year if r["k"] >= min_codes]
+    totals = spark.sql(bulk.TOTALS_SQL.format(by_code="bc"))
+    totals.where(totals.year.isin(full) if full else "false").write.mode("overwrite").parquet(f"{out}/totals.parquet")
+    return {"source": bulk.SOURCE, "years": {str(r["year"]): {"rows": r["n"], "codes": r["k"]} for r in per_year},
+            "totals_years": full,
+            "totals": f"derived: the sum of each economy's HS6 rows, for years with {min_codes} or more codes"}

@@ -171,3 +171,28 @@ def test_exact_duplicate_rows_count_once(tmp_path):
     assert manifest["years"]["2020"]["rows"] == 2
     totals = pd.read_parquet(tmp_path / "store" / "totals.parquet").set_index(["reporter", "flow"])["value_usd"]
     assert totals[("KOR", "X")] == 3000 and totals[("KOR", "M")] == 2000
+
+
+@pytest.mark.spark
+def test_spark_ingest_writes_the_same_store(raw, store, tmp_path):
+    pytest.importorskip("pyspark")
+    spark = panel.spark_session("local[1]")
+    try:
+        manifest = panel.spark_ingest(spark, str(raw[0].parent / "BACI_*.csv"), str(raw[0]), str(tmp_path / "s"),
+                                      min_codes=CODES)
+        bad = tmp_path / "bad"
+        bad.mkdir()
+        (bad / "c.csv").write_text("country_code,country_iso3\n410,KOR\n")
+        (bad / "BACI_HS17_Y2020_V1.csv").write_text("t,i,j,k,v,q\n2020,410,999,854232,5,1\n")
+        with pytest.raises(DataImportError, match="country code not in the country_codes"):
+            panel.spark_ingest(spark, str(bad / "BACI_*.csv"), str(bad / "c.csv"), str(tmp_path / "s2"))
+    finally:
+        spark.stop()
+    assert manifest["totals_years"] == [2021, 2022]
+    cols = ["year", "exporter", "importer", "code"]
+    a = pd.read_parquet(tmp_path / "s" / "flows").astype({"year": int}).sort_values(cols, ignore_index=True)
+    b = pd.read_parquet(store / "flows").astype({"year": int}).sort_values(cols, ignore_index=True)
+    pd.testing.assert_frame_equal(a[cols + ["value_usd", "classification"]], b[cols + ["value_usd", "classification"]])
+    d = panel.duckdb_run(tmp_path / "s", "rsca_tsi").sort_values(["year", "reporter", "code"], ignore_index=True)
+    e = panel.duckdb_run(store, "rsca_tsi").sort_values(["year", "reporter", "code"], ignore_index=True)
+    assert np.allclose(d["rsca"], e["rsca"], atol=1e-12)

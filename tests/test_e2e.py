@@ -25,6 +25,28 @@ def flatten(pages: list[str]) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+def half_empty_pages(pdf: Path) -> list[tuple[int, float]]:
+    """Pages whose text area is inked less than halfway down, except where a chapter ends (the
+    next page starts a top-level outline entry) and the last page: (page number, fill)."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    reader = PdfReader(str(pdf))
+    ends = {reader.get_destination_page_number(o) for o in reader.outline if not isinstance(o, list)}
+    doc = pdfium.PdfDocument(str(pdf))
+    out = []
+    for i in range(len(doc) - 1):
+        if i + 1 in ends:
+            continue
+        img = np.asarray(doc[i].render(scale=0.5).to_pil().convert("L"))
+        body = img[int(img.shape[0] * 0.07):int(img.shape[0] * 0.93)]     # header and footer left out
+        rows = np.flatnonzero((body < 200).any(axis=1))
+        fill = rows.max() / body.shape[0] if len(rows) else 0.0
+        if fill < 0.5:
+            out.append((i + 1, round(float(fill), 2)))
+    return out
+
+
 def built(tmp_path_factory, monkeypatch_module, data, previous=None):
     tmp = tmp_path_factory.mktemp(f"build-{Path(data[0] if isinstance(data, list) else data).name}")
     monkeypatch_module.setenv("TRADE_REPORT_FIGURES", str(tmp / "figures"))
@@ -89,6 +111,8 @@ def test_demo_pdf_figures_captions_sources_and_label_on_every_page(demo):
         assert "Synthetic demonstration data" in page, f"page {i} lacks the demo label"
     assert not BAD.search(flat)
     assert "Contents" in pages[1]
+    assert half_empty_pages(b.result.pdf) == []
+    assert " n/a" not in flat and "X_c" not in flat and "nan" not in flat.split()
 
 
 def test_demo_exports_every_figure_in_both_formats(demo):
@@ -133,6 +157,7 @@ def test_sample_edition_real_sources_and_gaps(sample):
         assert "Break in 2019" in flat and "Of 44 published values" in flat
     assert "What changed since the last edition" in flat
     assert "1 value revised by more than its threshold" in flat
+    assert half_empty_pages(b.result.pdf) == []
 
 
 def site_pages(out: Path) -> list[Path]:

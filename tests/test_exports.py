@@ -36,3 +36,15 @@ def test_csv_and_xlsx_carry_no_formula(tmp_path):
     cells = [c for row in sheet.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert sheet["B2"].value == "'" + HOSTILE[0] and sheet["C2"].value == -0.5
+
+
+def test_an_indicator_longer_than_a_sheet_is_split_by_year():
+    import pandas as pd
+
+    from analysis.build import _sheets
+
+    table = pd.DataFrame({"indicator": ["TSI"] * 5 + ["GL"], "year": [2019, 2019, 2020, 2020, 2020, 2019],
+                          "value": range(6)})
+    assert [(n, len(p)) for n, p in _sheets(table, max_rows=3)] == [("GL", 1), ("TSI 2019", 2), ("TSI 2020", 3)]
+    with pytest.raises(ValueError, match="more than an XLSX sheet holds"):
+        _sheets(table, max_rows=2)

@@ -157,7 +157,7 @@ def _save_frozen(freeze: Path, ch: Chapter, key: str, ex: Executed, figures: lis
 def _run_chapter(root: str, source: str, stem: str, defaults: dict) -> tuple[Executed, list[str]]:
     """Execute one chapter (in a worker process) and list the exported figures named after its labels."""
     path = Path(root) / source
-    ex = execute(parse(path.read_text(encoding="utf-8"), str(path)), path, stem, defaults, cwd=Path(root))
+    ex = execute(parse(path.read_text(encoding="utf-8"), str(path)), path, stem, defaults, cwd=Path(root), reuse=True)
     exported = sorted(p.name for label in ex.labels for p in figures_dir().glob(f"{label}.*"))
     return ex, exported
 

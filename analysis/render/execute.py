@@ -6,6 +6,7 @@ Figures and tables are emitted with placeholders (`@@FIG:label@@`, `@@TBL:label@
 
 from __future__ import annotations
 
+import atexit
 import base64
 import json
 import os
@@ -30,6 +31,37 @@ SETUP = """\
 %config InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', 'dpi': 170}
 """
 DEFAULTS = {"echo": True, "output": True, "include": True, "warning": True, "eval": True}
+# Between two chapters in one kernel: no variable, figure or option of the last one survives.
+RESET = """\
+%reset -f
+import matplotlib.pyplot as _plt
+_plt.close("all")
+del _plt
+"""
+_KERNELS: dict[str, tuple[KernelManager, str]] = {}
+
+
+def shared_kernel(cwd: Path) -> KernelManager:
+    """One kernel per process and folder, started once and reused by every chapter run there: the
+    package and its libraries are imported once, not once per chapter. Stopped when the process ends."""
+    key = str(cwd)
+    if key not in _KERNELS:
+        sockets = tempfile.mkdtemp(prefix="kernel-")
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
+        km.start_kernel(cwd=key)
+        _KERNELS[key] = (km, sockets)
+        if len(_KERNELS) == 1:
+            atexit.register(stop_kernels)
+    return _KERNELS[key][0]
+
+
+def stop_kernels() -> None:
+    """Stop the kernels this process started."""
+    while _KERNELS:
+        _key, (km, sockets) = _KERNELS.popitem()
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 class RenderError(RuntimeError):
@@ -97,11 +129,15 @@ def _outputs_to_markdown(cell: Cell, outputs: list, opts: dict, stem: str, ex: E
 
 
 def execute(doc: Document, path: Path, stem: str, defaults: dict | None = None, cwd: Path | None = None,
-            timeout: int = 600) -> Executed:
-    """Run every cell of a chapter in one fresh kernel and assemble its markdown."""
+            timeout: int = 600, reuse: bool = False) -> Executed:
+    """Run every cell of a chapter in a kernel and assemble its markdown.
+
+    With `reuse`, the process's shared kernel runs it after a reset (see `shared_kernel`);
+    otherwise a fresh kernel is started and stopped for this chapter alone.
+    """
     base = {**DEFAULTS, **(defaults or {}), **(doc.front.get("execute") or {})}
     nb = nbformat.v4.new_notebook()
-    nb.cells.append(nbformat.v4.new_code_cell(SETUP))
+    nb.cells.append(nbformat.v4.new_code_cell(RESET + SETUP))
     plan: list[tuple[str, int, object]] = []   # (kind, notebook cell index, block)
     for block in doc.blocks:
         if isinstance(block, Cell):
@@ -116,10 +152,14 @@ def execute(doc: Document, path: Path, stem: str, defaults: dict | None = None, 
             plan.append(("inline", len(nb.cells) - 1, block))
         else:
             plan.append(("text", -1, block))
-    sockets = tempfile.mkdtemp(prefix="kernel-")
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
+    folder = Path(cwd or path.parent)
+    if reuse:
+        km, sockets = shared_kernel(folder), None
+    else:
+        sockets = tempfile.mkdtemp(prefix="kernel-")
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
     client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(cwd or path.parent)}})
+                            resources={"metadata": {"path": str(folder)}})
     try:
         client.execute()
     except CellExecutionError as exc:
@@ -129,9 +169,12 @@ def execute(doc: Document, path: Path, stem: str, defaults: dict | None = None, 
         line = where.line if isinstance(where, Cell) else "inline code"
         raise RenderError(f"{path}:{line}: {ANSI.sub('', str(exc)).strip().splitlines()[-1]}") from None
     finally:
-        if km.has_kernel:  # a kernel manager we own is ours to stop
-            km.shutdown_kernel(now=True)
-        shutil.rmtree(sockets, ignore_errors=True)
+        if client.kc is not None:
+            client.kc.stop_channels()
+        if sockets is not None:
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
+            shutil.rmtree(sockets, ignore_errors=True)
     ex = Executed("")
     pieces: list[str] = []
     for kind, index, block in plan:
