@@ -212,8 +212,11 @@ def ingest(paths: Iterable[Path], out: Path, *, memory_limit: str = "1GB", threa
                 shutil.rmtree(flows)
                 shutil.move(unique, flows)
             by_code = stage / "by_code"
-            con.execute(f"COPY ({BY_CODE_SQL.format(flows=_parquet(flows))}) TO '{by_code.as_posix()}' "
-                        "(FORMAT parquet, PARTITION_BY (year), COMPRESSION zstd)")
+            for part in sorted(flows.iterdir()):   # one year at a time: memory follows a year, not the store
+                (by_code / part.name).mkdir(parents=True)
+                year_rows = f"(SELECT *, {int(part.name.split('=')[1])} AS year FROM read_parquet('{part.as_posix()}/*.parquet'))"
+                con.execute(f"COPY (SELECT * EXCLUDE (year) FROM ({BY_CODE_SQL.format(flows=year_rows)})) "
+                            f"TO '{(by_code / part.name / 'data.parquet').as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
             rows = dict(con.execute(f"SELECT year, count(*) FROM {_parquet(flows)} GROUP BY year").fetchall())
             per_year = [(y, rows[y], k) for y, k in con.execute(
                 f"SELECT year, count(DISTINCT code) FROM {_parquet(by_code)} GROUP BY year ORDER BY year").fetchall()]

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -72,48 +71,63 @@ def measured(code: str, *args: str) -> tuple[float, float]:
     return seconds, json.loads(proc.stdout.strip().splitlines()[-1]) / 1024**2
 
 
+def single_year(tmp: Path, rows: int) -> None:
+    """The project's ingest of one generated year beside a bare DuckDB script doing the same work."""
+    import pandas as pd
+
+    from analysis import synthetic
+
+    t0 = time.perf_counter()
+    codes, year = synthetic.baci_files(tmp / "one", [2022], rows=rows)
+    print(f"generated one BACI-shaped year: {rows:,} rows, {year.stat().st_size / 1e9:.2f} GB CSV "
+          f"in {time.perf_counter() - t0:.1f} s")
+    (tmp / "ref").mkdir()
+    ref_s, ref_gb = measured(REFERENCE, str(year), str(codes), str(tmp / "ref"))
+    own_s, own_gb = measured(PROJECT, str(codes), str(year), str(tmp / "own"))
+    keys = ["year", "reporter", "flow"]
+    a = pd.read_parquet(tmp / "ref" / "totals.parquet").astype({"year": int}).sort_values(keys)
+    b = pd.read_parquet(tmp / "own" / "totals.parquet").astype({"year": int}).sort_values(keys)
+    equal = len(a) == len(b) and bool((a["value_usd"].to_numpy() == b["value_usd"].to_numpy()).all())
+    print(f"{'step':<48}{'seconds':>9}{'peak GB':>9}")
+    print(f"{'DuckDB, bare script (map, parquet, by code, totals)':<48}{ref_s:>9.1f}{ref_gb:>9.2f}")
+    print(f"{'project ingest (the same, with checks, manifest)':<48}{own_s:>9.1f}{own_gb:>9.2f}")
+    print(f"ratio project / DuckDB: {own_s / ref_s:.2f}x (target ≤ 2x); peak {own_gb:.2f} GB (target ≤ 2 GB); "
+          f"totals equal: {equal}")
+    for p in (tmp / "one").iterdir():
+        p.unlink()
+
+
+def whole_panel(tmp: Path, years: int, rows: int) -> None:
+    """Many generated years ingested into one store, then RSCA and TSI over all of it."""
+    import pandas as pd
+
+    from analysis import synthetic
+
+    t0 = time.perf_counter()
+    files = synthetic.baci_files(tmp / "many", list(range(2023 - years, 2023)), rows=rows)
+    print(f"\ngenerated {years} years × {rows:,} rows in {time.perf_counter() - t0:.1f} s")
+    ing_s, ing_gb = measured(PROJECT, *map(str, files), str(tmp / "panel"))
+    for p in files:
+        p.unlink()
+    print(f"ingested in {ing_s:.1f} s, peak {ing_gb:.2f} GB")
+    rsca_s, rsca_gb = measured(RSCA, str(tmp / "panel"), str(tmp / "rsca"))
+    n = len(pd.read_parquet(tmp / "rsca", columns=["rsca"]))
+    print(f"RSCA and TSI for every reporter × code × year: {n:,} rows in {rsca_s:.1f} s, peak {rsca_gb:.2f} GB "
+          "(target ≤ 30 s, ≤ 4 GB)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=11_000_000, help="rows of the single-year comparison")
     parser.add_argument("--years", type=int, default=28, help="years of the whole-panel RSCA")
     parser.add_argument("--rows-per-year", type=int, default=11_000_000, help="rows of each of those years")
+    parser.add_argument("--skip-single", action="store_true", help="run only the whole-panel part")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    import pandas as pd
-
-    from analysis import synthetic
-
     with tempfile.TemporaryDirectory(dir=ROOT / "benchmarks", prefix=".bench-bulk-") as tmp:
-        tmp = Path(tmp)
-        t0 = time.perf_counter()
-        codes, year = synthetic.baci_files(tmp / "one", [2022], rows=args.rows)
-        print(f"generated one BACI-shaped year: {args.rows:,} rows, {year.stat().st_size / 1e9:.2f} GB CSV "
-              f"in {time.perf_counter() - t0:.1f} s")
-        (tmp / "ref").mkdir()
-        ref_s, ref_gb = measured(REFERENCE, str(year), str(codes), str(tmp / "ref"))
-        own_s, own_gb = measured(PROJECT, str(codes), str(year), str(tmp / "own"))
-        a = pd.read_parquet(tmp / "ref" / "totals.parquet").astype({"year": int}).sort_values(["year", "reporter", "flow"])
-        b = pd.read_parquet(tmp / "own" / "totals.parquet").astype({"year": int}).sort_values(["year", "reporter", "flow"])
-        equal = len(a) == len(b) and bool(((a["value_usd"].to_numpy() - b["value_usd"].to_numpy()) == 0).all())
-        print(f"{'step':<44}{'seconds':>9}{'peak GB':>9}")
-        print(f"{'DuckDB, bare aggregation script':<44}{ref_s:>9.1f}{ref_gb:>9.2f}")
-        print(f"{'project ingest (checks, map, parquet, totals)':<44}{own_s:>9.1f}{own_gb:>9.2f}")
-        print(f"ratio project / DuckDB: {own_s / ref_s:.2f}x (target ≤ 2x); peak {own_gb:.2f} GB (target ≤ 2 GB); "
-              f"totals equal: {equal}")
-        for p in (tmp / "one").iterdir():
-            p.unlink()
-
-        t0 = time.perf_counter()
-        files = synthetic.baci_files(tmp / "many", list(range(2023 - args.years, 2023)), rows=args.rows_per_year)
-        print(f"\ngenerated {args.years} years × {args.rows_per_year:,} rows in {time.perf_counter() - t0:.1f} s")
-        ing_s, ing_gb = measured(PROJECT, *map(str, files), str(tmp / "panel"))
-        for p in files:
-            p.unlink()
-        print(f"ingested in {ing_s:.1f} s, peak {ing_gb:.2f} GB")
-        rsca_s, rsca_gb = measured(RSCA, str(tmp / "panel"), str(tmp / "rsca"))
-        n = len(pd.read_parquet(tmp / "rsca", columns=["rsca"]))
-        print(f"RSCA and TSI for every reporter × code × year: {n:,} rows in {rsca_s:.1f} s, peak {rsca_gb:.2f} GB "
-              "(target ≤ 30 s, ≤ 4 GB)")
+        if not args.skip_single:
+            single_year(Path(tmp), args.rows)
+        whole_panel(Path(tmp), args.years, args.rows_per_year)
 
 
 if __name__ == "__main__":

@@ -117,6 +117,11 @@ def test_report_slice_keeps_the_product_table_codes(tmp_path):
 
     item = importers.read(tmp_path / "BACI_HS17_Y2020_V202401.csv")
     assert set(item.flows["code"]) == {"854232"}
+    f = item.flows.set_index(["reporter", "partner", "flow"])
+    assert f.loc[("KOR", "CHN", "X"), "value_usd"] == pytest.approx(1_500_500)
+    assert f.loc[("KOR", "WLD", "X"), "value_usd"] == pytest.approx(1_500_500)        # world row of the same file
+    assert f.loc[("CHN", "KOR", "M"), "value_usd"] == pytest.approx(1_500_500) and bool(f.loc[("CHN", "KOR", "M"), "mirror"])
+    assert set(item.flows["hs_revision"]) == {"H5"} and set(item.flows["coverage"]) == {"baci"}
     assert any("outside the product table" in n for n in item.notes)
     assert item.totals.empty  # two codes are not the whole nomenclature
 
