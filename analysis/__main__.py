@@ -87,9 +87,9 @@ def indicators(
     out: Path = typer.Option(..., help="CSV file to write."),
 ) -> None:
     """Compute every indicator for an edition and write the tidy table as CSV."""
-    from . import coverage, store
+    from . import coverage, pipeline, store
 
-    stored = store.load(store.prepare(data))
+    stored = store.load(pipeline.prepare(data))
     table = stored.indicators if level == "group" else coverage.compute(stored.flows, stored.totals, level=level)
     table = coverage.labelled(table, stored.manifest.get("coverages", {}))
     from .build import escaped
@@ -106,9 +106,11 @@ def import_(paths: list[Path] = typer.Argument(..., help="Raw files or folders o
     from rich.progress import Progress
 
     from . import store
-    from .importers import import_paths, raw_files
+    from .importers import raw_files
+    from .paths import PROCESSED
+    from .pipeline import import_paths
 
-    folder = store.PROCESSED / store.edition_name(paths)
+    folder = PROCESSED / store.edition_name(paths)
     files = raw_files(paths)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("importing", total=len(files))
@@ -183,10 +185,10 @@ def diff(old: Path = typer.Argument(..., help="The earlier edition (a processed 
          new: Path = typer.Argument(..., help="The later edition."),
          out: Optional[Path] = typer.Option(None, help="Also write every change to this CSV file.")) -> None:
     """What changed between two editions: revisions of past years, kept apart from new years."""
-    from . import revisions, store
+    from . import pipeline, revisions, store
 
     def folder(p: Path) -> Path:
-        return p if (p / "manifest.json").exists() else store.prepare([p])
+        return p if (p / "manifest.json").exists() else pipeline.prepare([p])
 
     changes = revisions.diff(folder(old), folder(new))
     counts = revisions.summary(changes)
@@ -265,9 +267,9 @@ def data_status(data: list[str] = typer.Option(["demo"], help=DATA_HELP)) -> Non
     """Coverage of an edition: reporters x years x sectors, sources and mirror share."""
     from rich.table import Table
 
-    from . import products, store
+    from . import pipeline, products, store
 
-    stored = store.load(store.prepare(data))
+    stored = store.load(pipeline.prepare(data))
     flows = stored.flows
     sector_of = {}
     for g in products.groups(include_optional=True):

@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -13,9 +14,9 @@ from typing import Callable
 import pandas as pd
 import xlsxwriter
 
-from . import atomic, config, coverage, store
+from . import atomic, config, coverage, pipeline, store
 from .edition import ENV_EDITION, SYNTHETIC_LABEL
-from .paths import BOOK, FIGURES_ENV, PREVIOUS_ENV, ROOT, figures_dir
+from .paths import BOOK, FIGURES_ENV, PREVIOUS_ENV, PROCESSED, ROOT, figures_dir
 from .render import book
 
 ENGINES = ("auto", "builtin", "quarto")
@@ -150,9 +151,9 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
     with atomic.build_lock(ROOT / ".build.lock"):
         for place in {out.parent, figures_dir().parent}:
             atomic.clean_leftovers(place)
-        with atomic.build_lock(store.PROCESSED / ".save.lock", wait=True):   # no import is saving now
-            atomic.clean_leftovers(store.PROCESSED)
-        folder = store.prepare(data, on_conflict=on_conflict)
+        with atomic.build_lock(PROCESSED / ".save.lock", wait=True):   # no import is saving now
+            atomic.clean_leftovers(PROCESSED)
+        folder = pipeline.prepare(data, on_conflict=on_conflict)
         os.environ[ENV_EDITION] = str(folder)   # the chapters' kernels inherit the edition's folder
         if previous is not None:
             if not (Path(previous) / "manifest.json").exists():
@@ -176,13 +177,17 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
         figures = figures_dir()
         staged_figures = atomic.staging(figures)
         os.environ[FIGURES_ENV] = str(staged_figures)   # the chapters export their figures there
-        try:
-            result = book.build(ROOT, stage, edition_dir=folder, jobs=jobs, pdf=pdf, label=label,
-                                edition_name=str(stored.manifest.get("edition", "full")),
-                                freeze=freeze or ROOT / "_freeze" / folder.name)
-        finally:
-            os.environ[FIGURES_ENV] = str(figures)
-        export_indicators(table, stage / "data", stamp, previous=out / "data", xlsx_rows=focus_rows)
+        # The tables are written in a thread while the chapters run in their kernels.
+        with ThreadPoolExecutor(max_workers=1) as side:
+            tables = side.submit(export_indicators, table, stage / "data", stamp, previous=out / "data",
+                                 xlsx_rows=focus_rows)
+            try:
+                result = book.build(ROOT, stage, edition_dir=folder, jobs=jobs, pdf=pdf, label=label,
+                                    edition_name=str(stored.manifest.get("edition", "full")),
+                                    freeze=freeze or ROOT / "_freeze" / folder.name)
+            finally:
+                os.environ[FIGURES_ENV] = str(figures)
+            tables.result()
         (staged_figures / ".gitkeep").touch()
         atomic.switch(staged_figures, figures)
         atomic.switch(stage, out)

@@ -288,15 +288,28 @@ class Sector:
         return " ".join(parts)
 
     # --- values from the flows of one coverage ---------------------------------------------------
-    def trade(self, group: str, reporter: str, partner: str, year: int, cov: str) -> tuple[float, float]:
-        """Exports and imports (USD) of a group between two economies in one coverage."""
+    @cached_property
+    def _trade(self) -> pd.Series:
+        """USD by (coverage, year, reporter, partner, flow, code) for the codes of this sector's groups."""
+        groups = {self.key, *products.figure_segments(self.key, "gl"), *products.figure_segments(self.key, "it")}
+        codes = {c for g in groups for c in products.codes_of(g)}
         flows = self.ed.stored.flows
-        sub = flows[(flows["coverage"] == cov) & (flows["year"] == year) & (flows["reporter"] == reporter)
-                    & (flows["partner"] == partner) & flows["code"].isin(products.codes_of(group))]
+        part = flows[flows["code"].isin(codes)]
+        keys = ["coverage", "year", "reporter", "partner", "flow", "code"]
+        return part.groupby(keys, observed=True)["value_usd"].sum().sort_index()
+
+    def trade(self, group: str, reporter: str, partner: str, year: int, cov: str) -> tuple[float, float]:
+        """Exports and imports (USD) of a group between two economies in one coverage (NaN when absent)."""
+        codes = set(products.codes_of(group))
         out = []
         for flow in ("X", "M"):
-            part = sub.loc[sub["flow"] == flow, "value_usd"]
-            out.append(float(part.sum()) if len(part) else float("nan"))
+            try:
+                rows = self._trade.loc[(cov, year, reporter, partner, flow)]
+            except KeyError:
+                out.append(float("nan"))
+                continue
+            held = rows[rows.index.isin(codes)]
+            out.append(float(held.sum()) if len(held) else float("nan"))
         return out[0], out[1]
 
     def hong_kong_notes(self) -> list[str]:

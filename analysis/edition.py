@@ -79,8 +79,9 @@ class Edition:
     @cached_property
     def _values(self) -> dict[tuple, float]:
         df = self.indicators
-        keys = zip(df["indicator"], df["group"], df["reporter"], df["partner"], df["year"].astype(int), df["variant"])
-        return dict(zip(keys, df["value"].astype(float)))
+        cols = [df[c].to_numpy(dtype=object) for c in ("indicator", "group", "reporter", "partner")]
+        keys = zip(*cols, df["year"].to_numpy(dtype=int).tolist(), df["variant"].to_numpy(dtype=object))
+        return dict(zip(keys, df["value"].to_numpy(dtype=float).tolist()))
 
     def value(self, indicator: str, group: str, reporter: str, partner: str, year: int,
               variant: str) -> float:

@@ -20,8 +20,7 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from . import comtrade_api, countries, store
-from .paths import REFERENCE
+from . import countries
 from .products import HS6, revision_for_year
 from . import schema
 from .errors import DataImportError
@@ -640,32 +639,3 @@ def combine(items: list[Imported], on_conflict: str = "error") -> tuple[pd.DataF
         totals, _ = _conflicts(totals, ["year", "reporter", "flow"], on_conflict)
     re_flows = _stack([i.re_flows for i in items], FLOW_COLUMNS)
     return flows[FLOW_COLUMNS], totals.reindex(columns=TOTAL_COLUMNS), re_flows
-
-
-def import_paths(paths: list[Path], folder: Path, progress: Callable[[Path], None] | None = None,
-                 edition: str = "full", on_conflict: str = "error") -> Path:
-    """Import raw files into an edition folder (atomically); unchanged inputs are not re-imported."""
-    files = raw_files(paths)
-    inputs = [{"path": str(f.resolve()), "sha256": store.sha256(f)} for f in files]
-    code = [Path(__file__), Path(store.__file__), Path(store.coverage.__file__), Path(store.coverage.indicators.__file__),
-            Path(countries.__file__), REFERENCE / "coverages.csv", REFERENCE / "products.csv"]
-    manifest_key = {"edition": edition, "synthetic": False, "input_hashes": [i["sha256"] for i in inputs],
-                    "on_conflict": on_conflict,
-                    "code": [store.sha256(f) for f in code]}
-    if store.is_current(folder, manifest_key):
-        return folder
-    items = []
-    for f in files:
-        if progress:
-            progress(f)
-        items.append(read(f))
-    flows, totals, re_flows = combine(items, on_conflict)
-    for entry, item in zip(inputs, items):
-        entry.update({"format": item.format, "notes": item.notes, **store.describe(item.flows)}
-                     if len(item.flows) else {"format": item.format, "rows": int(len(item.totals)),
-                                              "notes": item.notes})
-    manifest = {**manifest_key, "inputs": inputs, "re_flows_rows": int(len(re_flows)),
-                "vintage": {str(p): v for p in paths if Path(p).is_dir()
-                            and (v := comtrade_api.vintage(Path(p)))["last_released"]}}
-    store.save(folder, flows, totals, manifest, re_flows=re_flows)
-    return folder

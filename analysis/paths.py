@@ -13,6 +13,9 @@ PROCESSED = Path(os.environ.get("TRADE_REPORT_PROCESSED") or DATA / "processed")
 
 
 FIGURES_ENV = "TRADE_REPORT_FIGURES"
+# Set by the built-in renderer for its kernels: it writes the figure files from each figure's SVG
+# output itself, so the kernels draw every figure once.
+FIGURES_FROM_SVG_ENV = "TRADE_REPORT_FIGURES_FROM_SVG"
 PREVIOUS_ENV = "TRADE_REPORT_PREVIOUS"   # a processed edition to compare with (the changes appendix)
 
 

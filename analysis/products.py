@@ -120,6 +120,11 @@ def breaks_for(codes: tuple[str, ...] | list[str], first_year: int, last_year: i
 def report_groups(include_optional: bool = False) -> list[Group]:
     """The groups of the product table plus the figure segments that combine several segments
     (the chapter's Figure V.2 pairs MCP with flash)."""
+    return list(_report_groups(include_optional))
+
+
+@lru_cache(maxsize=2)
+def _report_groups(include_optional: bool) -> tuple[Group, ...]:
     base = groups(include_optional)
     known = {g.key for g in base}
     df = default_products(include_optional)
@@ -130,7 +135,7 @@ def report_groups(include_optional: bool = False) -> list[Group]:
             if name != sector and key not in known:
                 known.add(key)
                 extra.append(Group(key, sector, str(name), tuple(rows["code"])))
-    return base + extra
+    return tuple(base + extra)
 
 
 def codes_of(key: str) -> tuple[str, ...]:

@@ -2,7 +2,7 @@
 
 Both builds run here, side by side, into a temporary folder (processed data, freeze cache,
 figures and _book/ all fresh), so the repository's own outputs are untouched.
-Targets on 2 cores: cold <= 90 s, rebuild <= 10 s.
+Targets on 2 cores: cold <= 30 s, rebuild <= 3 s.
 Run: .venv/bin/python benchmarks/bench_build.py
 """
 
@@ -29,9 +29,9 @@ def main() -> None:
         warm_s = time.perf_counter() - start
     print(f"cores: {os.cpu_count()}")
     print(f"cold build of the demo edition: {cold_s:.1f} s, {len(cold.result.executed)} chapters executed "
-          f"(target <= 90 s)")
+          f"(target <= 30 s)")
     print(f"rebuild with nothing changed:   {warm_s:.1f} s, {len(warm.result.executed)} chapters executed "
-          f"(target <= 10 s)")
+          f"(target <= 3 s)")
     print(f"ratio cold / rebuild: {cold_s / warm_s:.1f}")
 
 

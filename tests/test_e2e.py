@@ -60,9 +60,9 @@ def earlier_edition(data, folder: Path) -> Path:
 
     import pandas as pd
 
-    from analysis import store
+    from analysis import pipeline
 
-    shutil.copytree(store.prepare(data), folder)
+    shutil.copytree(pipeline.prepare(data), folder)
     table = pd.read_parquet(folder / "indicators.parquet")
     pick = (table["indicator"] == "GL") & (table["group"] == "equipment") & (table["reporter"] == "KOR") & (
         table["partner"] == "JPN") & (table["variant"] == "sum") & table["value"].notna()

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import atomic, importers, store
+from analysis import atomic, importers, pipeline, store
 from analysis.importers import DataImportError
 
 TIDY = "hs_code,year,reporter_code,partner_code,trade_value_usd\n"
@@ -102,7 +102,7 @@ def test_nothing_is_written_when_an_import_fails(tmp_path):
     write(raw, "b.csv", TIDY + "854232,2019,KOR,CHN,-1\n")
     out = tmp_path / "processed" / "ed"
     with pytest.raises(DataImportError):
-        importers.import_paths([raw], out)
+        pipeline.import_paths([raw], out)
     assert not out.exists()
     assert not (tmp_path / "processed").exists() or not list((tmp_path / "processed").iterdir())
 
@@ -177,25 +177,25 @@ def test_switch_replaces_whole_and_leftovers_are_cleaned(tmp_path):
 
 
 def test_damaged_tables_are_rebuilt_not_served(tmp_path):
-    folder = store.prepare("demo", root=tmp_path)
+    folder = pipeline.prepare("demo", root=tmp_path)
     manifest = json.loads((folder / "manifest.json").read_text())
     key = {k: manifest[k] for k in ("edition", "synthetic", "inputs")}
     assert store.is_current(folder, key)
     flows = pd.read_parquet(folder / "flows.parquet")
     flows.iloc[:10].to_parquet(folder / "flows.parquet")       # stale or half-written table
     assert not store.is_current(folder, key)
-    store.prepare("demo", root=tmp_path)
+    pipeline.prepare("demo", root=tmp_path)
     assert store.is_current(folder, key) and len(pd.read_parquet(folder / "flows.parquet")) == len(flows)
 
 
 def test_killed_save_leaves_the_previous_edition(tmp_path):
     """A process killed while saving a new edition leaves the old one complete and current."""
-    folder = store.prepare("demo", root=tmp_path)
+    folder = pipeline.prepare("demo", root=tmp_path)
     before = (folder / "manifest.json").read_text()
     script = textwrap.dedent(f"""
         import os, pandas as pd
         from pathlib import Path
-        from analysis import store
+        from analysis import pipeline, store
         real = store.write_parquet
         def dying(df, path):
             real(df, path)
@@ -204,7 +204,7 @@ def test_killed_save_leaves_the_previous_edition(tmp_path):
         store.write_parquet = dying
         f = pd.read_parquet(Path({str(folder)!r}) / "flows.parquet")
         t = pd.read_parquet(Path({str(folder)!r}) / "totals.parquet")
-        store.save(Path({str(folder)!r}), f.iloc[:100], t, {{"edition": "demo"}})
+        pipeline.save(Path({str(folder)!r}), f.iloc[:100], t, {{"edition": "demo"}})
     """)
     proc = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parent.parent)
     assert proc.returncode == 9

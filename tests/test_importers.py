@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import importers, store
+from analysis import importers, pipeline, store
 from analysis.importers import DataImportError
 
 
@@ -131,7 +131,7 @@ def test_broken_files_give_a_clear_error_and_write_nothing(tmp_path, text, messa
     write(raw / "bad.csv", text)
     out = tmp_path / "processed"
     with pytest.raises(DataImportError, match=message) as err:
-        importers.import_paths([raw], out)
+        pipeline.import_paths([raw], out)
     assert "bad.csv" in str(err.value)
     assert not out.exists() or not any(out.iterdir())
 
@@ -143,9 +143,9 @@ def test_raw_files_are_never_modified_and_import_is_repeatable(tmp_path, sample_
         shutil.copy(sample_dir / name, raw / name)
     before = {p.name: store.sha256(p) for p in raw.iterdir()}
     out = tmp_path / "edition"
-    importers.import_paths([raw], out)
+    pipeline.import_paths([raw], out)
     first = {p.name: p.read_bytes() for p in out.iterdir() if p.suffix in (".parquet", ".json")}
-    importers.import_paths([raw], out)
+    pipeline.import_paths([raw], out)
     second = {p.name: p.read_bytes() for p in out.iterdir() if p.suffix in (".parquet", ".json")}
     assert first == second
     assert before == {p.name: store.sha256(p) for p in raw.iterdir()}

@@ -7,14 +7,14 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis import revisions, store
+from analysis import pipeline, revisions
 
 
 @pytest.fixture(scope="module")
 def two_editions(tmp_path_factory):
     """The demo edition, and an 'earlier' copy with one value changed and without the last year."""
     root = tmp_path_factory.mktemp("editions")
-    new = store.prepare("demo", root=root)
+    new = pipeline.prepare("demo", root=root)
     old = root / "old"
     shutil.copytree(new, old)
     table = pd.read_parquet(old / "indicators.parquet")

@@ -10,7 +10,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis import coverage, importers, store
+from analysis import coverage, pipeline
 from analysis.indicators import compute
 
 from .conftest import flows_frame, totals_frame
@@ -100,7 +100,7 @@ def sample_edition(tmp_path_factory):
     if not SHARED_SAMPLE.is_dir() or not (totals / TOTALS).exists():
         pytest.skip("../shared/data/real-sample or real-totals is not present")
     root = tmp_path_factory.mktemp("processed")
-    folder = store.prepare([SHARED_SAMPLE, totals], root=root)
+    folder = pipeline.prepare([SHARED_SAMPLE, totals], root=root)
     mp = pytest.MonkeyPatch()
     mp.setenv("TRADE_REPORT_EDITION", str(folder))
     yield folder

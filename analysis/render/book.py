@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,8 @@ from pathlib import Path
 import pypandoc
 import yaml
 
-from ..paths import PACKAGE, PREVIOUS_ENV, REFERENCE, ROOT, figures_dir
+from ..figures import from_svg
+from ..paths import FIGURES_FROM_SVG_ENV, PACKAGE, PREVIOUS_ENV, REFERENCE, ROOT, figures_dir
 from .execute import Executed, RenderError, execute
 from .qmd import parse
 
@@ -137,7 +139,7 @@ def _load_frozen(freeze: Path, ch: Chapter, key: str) -> Executed | None:
     return Executed((folder / "chapter.md").read_text(), images, meta["labels"])
 
 
-def _save_frozen(freeze: Path, ch: Chapter, key: str, ex: Executed, figures: list[str]) -> None:
+def _save_frozen(freeze: Path, ch: Chapter, key: str, ex: Executed, figures: list[str], seconds: float = 0.0) -> None:
     folder = _freeze_dir(freeze, ch)
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -149,17 +151,57 @@ def _save_frozen(freeze: Path, ch: Chapter, key: str, ex: Executed, figures: lis
     for name in figures:
         shutil.copy2(figures_dir() / name, tmp / "figures" / name)
     (tmp / "meta.json").write_text(json.dumps({"key": key, "images": sorted(ex.images), "labels": ex.labels,
-                                               "figures": figures}, indent=1))
+                                               "figures": figures, "seconds": round(seconds, 2)}, indent=1))
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)
 
 
-def _run_chapter(root: str, source: str, stem: str, defaults: dict) -> tuple[Executed, list[str]]:
-    """Execute one chapter (in a worker process) and list the exported figures named after its labels."""
+def _run_chapter(root: str, source: str, stem: str, defaults: dict) -> tuple[Executed, list[str], float]:
+    """Execute one chapter (in a worker process, in its shared kernel) and list the exported figures
+    named after its labels; also how long it took."""
+    start = time.perf_counter()
     path = Path(root) / source
     ex = execute(parse(path.read_text(encoding="utf-8"), str(path)), path, stem, defaults, cwd=Path(root), reuse=True)
+    for label in ex.labels:   # the figure files, from the one SVG the kernel drew
+        if label.startswith("fig-") and f"{label}.svg" in ex.images:
+            from_svg(ex.images[f"{label}.svg"], label, figures_dir())
     exported = sorted(p.name for label in ex.labels for p in figures_dir().glob(f"{label}.*"))
-    return ex, exported
+    return ex, exported, time.perf_counter() - start
+
+
+def _expected_seconds(freeze: Path, ch: Chapter, text: str) -> float:
+    """How long a chapter should take: its last run, else the number of Python expressions in it."""
+    meta = _freeze_dir(freeze, ch) / "meta.json"
+    if meta.exists():
+        seconds = json.loads(meta.read_text()).get("seconds")
+        if seconds:
+            return float(seconds)
+    return text.count("{python") * 0.5
+
+
+def _execute_all(root: Path, freeze: Path, todo: list[Chapter], keys: dict[str, str], defaults: dict,
+                 jobs: int) -> None:
+    """Run the chapters that must run, longest first over `jobs` worker processes (each with one
+    kernel it reuses), and freeze what they give. The kernels draw each figure once, as SVG; the
+    workers write the figure files from it ($TRADE_REPORT_FIGURES_FROM_SVG, for this step only)."""
+    before = os.environ.get(FIGURES_FROM_SVG_ENV)
+    os.environ[FIGURES_FROM_SVG_ENV] = "1"
+    try:
+        # "spawn": a forked child would inherit a half-copied Jupyter event-loop thread and hang.
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))),
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            order = sorted(todo, key=lambda c: -_expected_seconds(freeze, c, (root / c.source).read_text(encoding="utf-8")))
+            futures = {ch.stem: pool.submit(_run_chapter, str(root), ch.source.as_posix(), ch.stem, defaults)
+                       for ch in order}
+            for ch in todo:
+                ex, figs, seconds = futures[ch.stem].result()
+                _save_frozen(freeze, ch, keys[ch.stem], ex, figs, seconds)
+                ch.executed = ex
+    finally:
+        if before is None:
+            os.environ.pop(FIGURES_FROM_SVG_ENV, None)
+        else:
+            os.environ[FIGURES_FROM_SVG_ENV] = before
 
 
 def number_labels(chapters: list[Chapter], prefix: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -235,13 +277,64 @@ def _nav(chapters: list[Chapter], current: Chapter) -> str:
     return "\n".join(out)
 
 
-def _pandoc(markdown: str, to: str, args: list[str], cwd: Path, warnings: list[str], origin: str) -> str:
+class OutputCache:
+    """What pandoc and Typst made, kept under the hash of everything they were made from (input
+    text, arguments, templates, bibliography, images), so that a rebuild with nothing changed
+    converts nothing. Entries a build does not use are removed at its end."""
+
+    def __init__(self, folder: Path | None, *inputs: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+        digest = hashlib.sha256(pypandoc.get_pandoc_path().encode())
+        for path in sorted(p for p in inputs if p.is_file()):
+            digest.update(path.name.encode() + path.read_bytes())
+        self.base = digest.hexdigest()
+
+    def key(self, *parts: str | bytes) -> str:
+        digest = hashlib.sha256(self.base.encode())
+        for part in parts:
+            digest.update(part.encode() if isinstance(part, str) else part)
+            digest.update(b"\x00")
+        return digest.hexdigest()
+
+    def get(self, key: str) -> bytes | None:
+        if self.folder is None or not (self.folder / key).exists():
+            return None
+        self.used.add(key)
+        return (self.folder / key).read_bytes()
+
+    def put(self, key: str, data: bytes) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f".{key}.tmp"
+        tmp.write_bytes(data)
+        tmp.replace(self.folder / key)
+        self.used.add(key)
+
+    def prune(self) -> None:
+        if self.folder is not None and self.folder.is_dir():
+            for f in self.folder.iterdir():
+                if f.name not in self.used:
+                    f.unlink()
+
+
+def _pandoc(markdown: str, to: str, args: list[str], cwd: Path, warnings: list[str], origin: str,
+            cache: OutputCache | None = None) -> str:
     """Run the pandoc binary shipped by pypandoc-binary; its warnings are kept for the build report."""
+    key = cache.key(markdown, to, *args) if cache else ""
+    if cache and (hit := cache.get(key)) is not None:
+        kept = json.loads(hit)
+        warnings += kept["warnings"]
+        return kept["output"]
     proc = subprocess.run([pypandoc.get_pandoc_path(), "--from=markdown", f"--to={to}", *args],
                           input=markdown, capture_output=True, text=True, cwd=cwd)
     if proc.returncode != 0:
         raise RenderError(f"pandoc failed on {origin}: {proc.stderr.strip()}")
-    warnings += [f"{origin}: {line}" for line in proc.stderr.splitlines() if line.strip()]
+    said = [f"{origin}: {line}" for line in proc.stderr.splitlines() if line.strip()]
+    warnings += said
+    if cache:
+        cache.put(key, json.dumps({"output": proc.stdout, "warnings": said}).encode())
     return proc.stdout
 
 
@@ -267,16 +360,8 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
         ch.reused = ch.executed is not None
         (result.reused if ch.reused else todo).append(ch if not ch.reused else ch.stem)
     if todo:
-        # "spawn": a forked child would inherit a half-copied Jupyter event-loop thread and hang.
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))),
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {ch.stem: pool.submit(_run_chapter, str(root), ch.source.as_posix(), ch.stem, defaults)
-                       for ch in todo}
-            for ch in todo:
-                ex, figs = futures[ch.stem].result()
-                _save_frozen(freeze, ch, keys[ch.stem], ex, figs)
-                ch.executed = ex
-                result.executed.append(ch.stem)
+        _execute_all(root, freeze, todo, keys, defaults, jobs)
+        result.executed += [ch.stem for ch in todo]
 
     names, where = number_labels(chapters, prefix)
     numbers = chapter_numbers(chapters)
@@ -286,13 +371,14 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
     bib = root / cfg["bibliography"] if cfg.get("bibliography") else None
     cite_args = ["--citeproc", f"--bibliography={bib}"] if bib else []
     pdf_name = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower() + ".pdf"
+    cache = OutputCache(freeze / "_outputs", *sorted(TEMPLATES.iterdir()), *([bib] if bib else []))
 
     for i, ch in enumerate(chapters):
         page = ch.html_path
         hrefs = {k: _relative(v, page) for k, v in where.items()}
         hrefs = {k: ("" if v == page.name else v) for k, v in hrefs.items()}
         md = resolve(ch.executed.markdown, names, hrefs, result.warnings, ch.source.as_posix())
-        md = re.sub(r"@@IMG:([^@]+)@@", lambda m: m.group(1) + ".png", md)
+        md = re.sub(r"@@IMG:([^@]+)@@", lambda m: m.group(1) + _image_suffix(ch.executed.images, m.group(1)), md)
         files = out / page.parent / f"{ch.stem}_files"
         files.mkdir(parents=True, exist_ok=True)
         for name, data in ch.executed.images.items():
@@ -313,12 +399,14 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
         if numbers[ch.stem].isdigit():   # sections numbered as in the PDF: 2, 2.1, 2.2, …
             args += ["--number-sections", f"--number-offset={int(numbers[ch.stem]) - 1}"]
         args += [f"--variable={k}:{v}" for k, v in meta.items()]
-        html_text = _pandoc(md, "html5", args, out / page.parent, result.warnings, ch.source.as_posix())
+        html_text = _pandoc(md, "html5", args, out / page.parent, result.warnings, ch.source.as_posix(), cache)
         (out / page).write_text(html_text, encoding="utf-8")
         result.pages.append(out / page)
     write_search_index(out, [(ch.title, ch.html_path.as_posix(), out / ch.html_path) for ch in chapters])
     if pdf:
-        result.pdf = _pdf(chapters, names, out, cfg, cite_args, label, edition_name, pdf_name, result.warnings)
+        result.pdf = _pdf(chapters, names, out, cfg, cite_args, label, edition_name, pdf_name, result.warnings,
+                          cache)
+    cache.prune()
     return result
 
 
@@ -340,8 +428,13 @@ def write_search_index(out: Path, pages: list[tuple[str, str, Path]]) -> Path:
     return index
 
 
+def _image_suffix(images: dict[str, bytes], path: str) -> str:
+    """'.svg' when a figure was rendered as SVG (the usual case), else '.png'."""
+    return ".svg" if f"{Path(path).name}.svg" in images else ".png"
+
+
 def _pdf(chapters: list[Chapter], names: dict[str, str], out: Path, cfg: dict, cite_args: list[str], label: str,
-         edition_name: str, pdf_name: str, warnings: list[str]) -> Path:
+         edition_name: str, pdf_name: str, warnings: list[str], cache: OutputCache | None = None) -> Path:
     import typst
 
     parts = []
@@ -352,7 +445,8 @@ def _pdf(chapters: list[Chapter], names: dict[str, str], out: Path, cfg: dict, c
             appendix_started = True
         md = resolve(ch.executed.markdown, names, {k: "" for k in names}, warnings, ch.source.as_posix())
         folder = ch.html_path.parent / f"{ch.stem}_files"
-        md = re.sub(r"@@IMG:[^@/]+_files/([^@]+)@@", lambda m: (folder / m.group(1)).as_posix() + ".svg", md)
+        md = re.sub(r"@@IMG:[^@/]+_files/([^@]+)@@",
+                    lambda m: (folder / m.group(1)).as_posix() + _image_suffix(ch.executed.images, m.group(1)), md)
         parts.append(keep_with_note(md))
     if cite_args:
         parts.append("# References {.unnumbered}\n\n::: {#refs}\n:::\n")
@@ -362,14 +456,21 @@ def _pdf(chapters: list[Chapter], names: dict[str, str], out: Path, cfg: dict, c
             "build-date": dt.date.today().isoformat()}
     args = [f"--template={TEMPLATES / 'book.typ'}", "--columns=100"] + cite_args
     args += [f"--variable={k}:{v}" for k, v in meta.items()]
-    source = _pandoc("\n\n".join(parts), "typst", args, out, warnings, "the PDF")
+    source = _pandoc("\n\n".join(parts), "typst", args, out, warnings, "the PDF", cache)
     typ = out / "book.typ"
     typ.write_text(source, encoding="utf-8")
     pdf_path = out / pdf_name
+    images = [name.encode() + data for ch in chapters for name, data in sorted(ch.executed.images.items())]
+    key = cache.key(source, typst.__version__, *images) if cache else ""
+    if cache and (hit := cache.get(key)) is not None:
+        pdf_path.write_bytes(hit)
+        return pdf_path
     try:
         typst.compile(str(typ), output=str(pdf_path), root=str(out))
     except Exception as exc:  # typst raises its own error type with the source location
         raise RenderError(f"Typst could not compile {typ}: {exc}") from None
+    if cache:
+        cache.put(key, pdf_path.read_bytes())
     return pdf_path
 
 

@@ -27,7 +27,7 @@ INLINE_MARK = "\x1eINLINE"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 SETUP = """\
 %matplotlib inline
-%config InlineBackend.figure_formats = ['png', 'svg']
+%config InlineBackend.figure_formats = ['svg']
 %config InlineBackend.print_figure_kwargs = {'bbox_inches': 'tight', 'dpi': 170}
 """
 DEFAULTS = {"echo": True, "output": True, "include": True, "warning": True, "eval": True}
@@ -99,13 +99,16 @@ def _outputs_to_markdown(cell: Cell, outputs: list, opts: dict, stem: str, ex: E
             parts.append(text if opts["output"] == "asis" else _text_block(text))
         elif kind in ("display_data", "execute_result"):
             data = out.get("data", {})
-            if "image/png" in data:
+            if "image/svg+xml" in data or "image/png" in data:
+                # Figures come as SVG (one render serves the website and the PDF); PNG is kept
+                # where a cell gives only that.
                 n_images += 1
                 name = label if label and n_images == 1 else f"{label or 'cell'}-{cell.line}-{n_images}"
-                ex.images[f"{name}.png"] = base64.b64decode(data["image/png"])
                 if "image/svg+xml" in data:
                     svg = data["image/svg+xml"]
                     ex.images[f"{name}.svg"] = (svg if isinstance(svg, str) else "".join(svg)).encode()
+                else:
+                    ex.images[f"{name}.png"] = base64.b64decode(data["image/png"])
                 path = f"@@IMG:{stem}_files/{name}@@"
                 if label.startswith("fig-") and n_images == 1:
                     cap = opts.get("fig-cap", "")

@@ -1,0 +1,101 @@
+"""The data pipeline, one function per step with explicit inputs:
+
+    read (importers) → validate (schema) → store (parquet + manifest) → indicators (coverage)
+
+`prepare` runs the steps an edition still needs and returns its folder; the build and the
+command line call it. The store only stores and the importers only read: neither calls the
+other, and the indicator step is separate, run on what the chapter needs (the whole panel of a
+bulk store has its own out-of-core queries in `panel`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from . import comtrade_api, countries, coverage, importers, indicators, store, synthetic
+from .paths import PROCESSED, REFERENCE
+from .schema import validate_flows, validate_totals
+
+# Code whose change makes an imported edition stale.
+CODE = [Path(importers.__file__), Path(store.__file__), Path(coverage.__file__), Path(indicators.__file__),
+        Path(countries.__file__), Path(__file__), REFERENCE / "coverages.csv", REFERENCE / "products.csv"]
+
+
+def read(paths: list[Path], on_conflict: str = "error",
+         progress: Callable[[Path], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Read every raw file under `paths`: flows, totals, re-export rows and one manifest entry per file."""
+    files = importers.raw_files(paths)
+    items, inputs = [], []
+    for f in files:
+        if progress:
+            progress(f)
+        item = importers.read(f)
+        items.append(item)
+        entry = {"path": str(f.resolve()), "sha256": store.sha256(f), "format": item.format, "notes": item.notes}
+        entry |= store.describe(item.flows) if len(item.flows) else {"rows": int(len(item.totals))}
+        inputs.append(entry)
+    flows, totals, re_flows = importers.combine(items, on_conflict)
+    return flows, totals, re_flows, inputs
+
+
+def validate(flows: pd.DataFrame, totals: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The canonical tables checked against their declared schemas."""
+    return validate_flows(flows), validate_totals(totals)
+
+
+def compute(flows: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """The chapter's indicators, each coverage on its own world."""
+    return coverage.compute(flows, totals)
+
+
+def save(folder: Path, flows: pd.DataFrame, totals: pd.DataFrame, manifest: dict,
+         re_flows: pd.DataFrame | None = None) -> store.Stored:
+    """Validate, compute the indicators and store the edition (all or nothing)."""
+    flows, totals = validate(flows, totals)
+    return store.write(folder, flows, totals, compute(flows, totals), manifest, re_flows)
+
+
+def import_paths(paths: list[Path], folder: Path, progress: Callable[[Path], None] | None = None,
+                 edition: str = "full", on_conflict: str = "error") -> Path:
+    """Raw files into an edition folder; unchanged inputs and code are not imported again."""
+    hashes = [store.sha256(f) for f in importers.raw_files(paths)]
+    key = {"edition": edition, "synthetic": False, "input_hashes": hashes, "on_conflict": on_conflict,
+           "code": [store.sha256(f) for f in CODE]}
+    if store.is_current(folder, key):
+        return folder
+    flows, totals, re_flows, inputs = read(paths, on_conflict, progress)
+    manifest = {**key, "inputs": inputs, "re_flows_rows": int(len(re_flows)),
+                "vintage": {str(p): v for p in paths if Path(p).is_dir()
+                            and (v := comtrade_api.vintage(Path(p)))["last_released"]}}
+    save(folder, flows, totals, manifest, re_flows=re_flows)
+    return folder
+
+
+def _demo_inputs() -> list[dict]:
+    """The demo's inputs are the code that generates it and the reference tables it reads."""
+    from .paths import PACKAGE, ROOT
+
+    files = [PACKAGE / "synthetic.py", PACKAGE / "indicators.py", PACKAGE / "coverage.py", PACKAGE / "products.py",
+             REFERENCE / "products.csv", REFERENCE / "coverages.csv"]
+    return [{"path": str(f.relative_to(ROOT)), "format": "synthetic generator", "seed": synthetic.SEED,
+             "sha256": store.sha256(f)} for f in files]
+
+
+def prepare(data: store.Data = store.DEMO, root: Path = PROCESSED, on_conflict: str = "error") -> Path:
+    """Make sure the processed tables of an edition exist and are current; return the folder.
+
+    `data` is "demo" or one or more folders (or files) of raw inputs, read together.
+    """
+    folder = root / store.edition_name(data)
+    paths = store.data_paths(data)
+    if paths:
+        return import_paths(paths, folder, edition="sample" if store.is_sample(paths) else "full",
+                            on_conflict=on_conflict)
+    manifest = {"edition": store.DEMO, "synthetic": True, "inputs": _demo_inputs()}
+    if not store.is_current(folder, manifest):
+        flows, totals = synthetic.generate()
+        save(folder, flows, totals, manifest)
+    return folder
