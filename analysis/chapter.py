@@ -209,7 +209,7 @@ class Sector:
 
     def axes_text(self) -> str:
         """How the competitiveness figure places the economies, as drawn in this edition."""
-        return prose.quadrant_axes(self.rsca_available)
+        return prose.quadrant_axes(self.rsca_available, self.years_text("quadrant"))
 
     def reading_text(self) -> str:
         """How to read the competitiveness figure, as drawn in this edition."""
@@ -477,7 +477,10 @@ class Sector:
     def findings(self, kind: str) -> str:
         """The findings paragraph of a lens: every sentence generated from the numbers."""
         if kind == "quadrant":
-            return " ".join(self.quadrant_finding(e) for e in self.cfg.focus)
+            positions = [self.position(e) for e in self.cfg.focus]
+            if not any(p.with_rsca for p in positions):
+                return prose.tsi_paragraph(positions)
+            return " ".join(prose.quadrant(p) for p in positions)
         if kind == "gl":
             return " ".join(self.gl_finding(g) for g in self.segments("gl"))
         partners = [p for p in self.cfg.focus if p != self.cfg.reporter]

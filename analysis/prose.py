@@ -130,6 +130,27 @@ def tsi_only(pos: Position) -> str:
     return text + _since_break(pos.break_year, first.year) + "."
 
 
+def tsi_paragraph(positions: list[Position]) -> str:
+    """The competitiveness findings when no economy has an RSCA: the reason once, then each TSI."""
+    parts = []
+    for pos in positions:
+        run = pos.with_tsi
+        if not run:
+            parts.append(f"this edition gives no TSI for {pos.economy}")
+            continue
+        first, last = run[0], run[-1]
+        text = f"{pos.economy}'s TSI was {fmt(last.tsi)} in {last.year}, a {tsi_band(last.tsi)} specialization"
+        if last.year != first.year:
+            moved = {"rose": "up", "fell": "down"}.get(findings.change(first.tsi, last.tsi), "broadly unchanged")
+            text += f", {moved} from {fmt(first.tsi)} in {first.year}"
+        text += _since_break(pos.break_year, first.year)
+        parts.append(text)
+    reason = positions[0].rsca_missing if positions else ""
+    body = "; ".join(parts)
+    return (f"RSCA cannot be computed from this edition ({reason}), so the economies are compared by their trade "
+            f"specialization alone: {body}.")
+
+
 def summary(positions: list[Position], where: str = "") -> str:
     """One sentence placing every focus economy in the latest year with RSCA (for summaries)."""
     years = [p.with_rsca[-1].year for p in positions if p.with_rsca]
@@ -245,13 +266,13 @@ def heading(changes: dict[str, Change], world: str, notes: list[str]) -> str:
     return " ".join([text, *notes])
 
 
-def quadrant_axes(rsca: bool) -> str:
+def quadrant_axes(rsca: bool, years: str) -> str:
     """How the competitiveness figure places the economies: RSCA × TSI, or TSI alone and why."""
     if rsca:
         return ("by its revealed symmetric comparative advantage (RSCA, horizontal axis) and its trade "
-                "specialization index (TSI, vertical axis)")
-    return ("by its trade specialization index (TSI), year by year; RSCA, the other axis of the usual chart, cannot "
-            "be computed from this edition because it needs exports of all goods for the same economies")
+                f"specialization index (TSI, vertical axis) in every year of {years}")
+    return (f"by its trade specialization index (TSI) in {years}; RSCA, the other axis of the usual chart, cannot "
+            "be computed from this edition, because it needs exports of all goods for the same economies")
 
 
 def quadrant_reading(rsca: bool) -> str:

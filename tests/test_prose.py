@@ -135,8 +135,22 @@ def test_extremes_and_heading():
 
 
 def test_figure_reading_follows_what_is_drawn():
-    assert "RSCA, horizontal axis" in prose.quadrant_axes(True) and "arrows" in prose.quadrant_reading(True)
-    assert "cannot be computed" in prose.quadrant_axes(False) and "arrows" not in prose.quadrant_reading(False)
+    assert prose.quadrant_axes(True, "2008–2024").endswith("(TSI, vertical axis) in every year of 2008–2024")
+    assert prose.quadrant_axes(False, "2019 and 2022").startswith("by its trade specialization index (TSI) in 2019 "
+                                                                  "and 2022; RSCA")
+    assert "arrows" in prose.quadrant_reading(True) and "arrows" not in prose.quadrant_reading(False)
+
+
+def test_without_rsca_the_reason_is_given_once_for_all_economies():
+    text = clean(prose.tsi_paragraph([Position("the ROK", [Point(2019, 0.53), Point(2022, 0.44)]),
+                                      Position("China", [Point(2019, -0.20), Point(2022, -0.10)]),
+                                      Position("Japan", [Point(2019, 0.48), Point(2022, 0.47)], break_year=2019),
+                                      Position("Chinese Taipei", [])]))
+    assert text.count("RSCA cannot be computed") == 1
+    assert "the ROK's TSI was 0.44 in 2022, a strong specialization, down from 0.53 in 2019" in text
+    assert "China's TSI was −0.10 in 2022, a weak specialization, up from −0.20 in 2019" in text
+    assert "Japan's TSI was 0.47 in 2022, a strong specialization, broadly unchanged from 0.48 in 2019" in text
+    assert "changes source in 2019" in text and "this edition gives no TSI for Chinese Taipei" in text
 
 
 def test_summary_names_each_quadrant_once_and_says_where_an_economy_came_from():
