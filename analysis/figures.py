@@ -266,7 +266,7 @@ def export(fig: Figure, name: str, folder: Path | None = None) -> list[Path]:
     """Save a figure as PNG (web) and PDF (print) named after its label.
 
     Under the built-in renderer ($TRADE_REPORT_FIGURES_FROM_SVG set) nothing is drawn here: the
-    renderer writes both files from the figure's SVG output (`from_svg`).
+    renderer writes both files from the figure's SVG output (`render.svg.from_svg`).
     """
     folder = folder or figures_dir()
     paths = [folder / f"{name}.png", folder / f"{name}.pdf"]
@@ -275,21 +275,4 @@ def export(fig: Figure, name: str, folder: Path | None = None) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     for path in paths:
         fig.savefig(path, metadata={"CreationDate": None} if path.suffix == ".pdf" else None)
-    return paths
-
-
-def from_svg(svg: bytes, name: str, folder: Path, ppi: int = 200) -> list[Path]:
-    """PDF (vector) and PNG (`ppi`) of a figure from its SVG, typeset by Typst at the figure's own size."""
-    import tempfile
-
-    import typst
-
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / f"{name}.pdf", folder / f"{name}.png"]
-    with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "figure.svg").write_bytes(svg)
-        source = Path(tmp) / "figure.typ"
-        source.write_text('#set page(width: auto, height: auto, margin: 0pt)\n#image("figure.svg")\n')
-        typst.compile(str(source), output=str(paths[0]), root=tmp)
-        typst.compile(str(source), output=str(paths[1]), root=tmp, format="png", ppi=ppi)
     return paths

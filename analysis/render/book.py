@@ -25,10 +25,10 @@ from pathlib import Path
 import pypandoc
 import yaml
 
-from ..figures import from_svg
 from ..paths import FIGURES_FROM_SVG_ENV, PACKAGE, PREVIOUS_ENV, REFERENCE, ROOT, figures_dir
 from .execute import Executed, RenderError, execute
 from .qmd import parse
+from .svg import from_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
 REF = re.compile(r"(?<![\w@/?])@((?:fig|tbl|sec)-[A-Za-z0-9_-]*[A-Za-z0-9_])")
