@@ -368,10 +368,14 @@ class Sector:
         start = changed[changed].index.max() if changed.any() else None
         return s.loc[s.index > start] if start is not None else s
 
+    def _quadrant_points(self, economy: str) -> pd.DataFrame:
+        """An economy's (RSCA, TSI) points, every source."""
+        data = self.quadrant_data
+        return data[data["economy"] == economy].dropna(subset=["RSCA", "TSI"])
+
     def quadrant_path(self, economy: str) -> pd.DataFrame:
         """An economy's (RSCA, TSI) points in the last stretch from one source."""
-        data = self.quadrant_data
-        return self.last_run(data[data["economy"] == economy].dropna(subset=["RSCA", "TSI"]))
+        return self.last_run(self._quadrant_points(economy))
 
     @staticmethod
     def break_before(series: pd.DataFrame, run: pd.DataFrame) -> int | None:
@@ -380,8 +384,7 @@ class Sector:
 
     def position(self, economy: str) -> prose.Position:
         """The competitiveness record of one economy: its (RSCA, TSI) stretch, or TSI alone."""
-        data = self.quadrant_data
-        full = data[data["economy"] == economy].dropna(subset=["RSCA", "TSI"])
+        full = self._quadrant_points(economy)
         run = self.last_run(full)
         if run.empty:
             series = self.series("TSI", self.key, economy, WORLD, "standard")
@@ -412,8 +415,8 @@ class Sector:
 
     def two_way(self, group: str) -> prose.TwoWay:
         """The Grubel–Lloyd record of one segment: latest values, changes within one source, gaps."""
-        runs = {p: (self.series("GL", group, self.cfg.reporter, p, "sum"), self.run("GL", group, self.cfg.reporter, p, "sum"))
-                for p in self.cfg.partners}
+        series = {p: self.series("GL", group, self.cfg.reporter, p, "sum") for p in self.cfg.partners}
+        runs = {p: (s, self.last_run(s)) for p, s in series.items()}
         runs = {p: r for p, r in runs.items() if not r[1].empty}
         year = max((int(r["year"].iloc[-1]) for _, r in runs.values()), default=None)
         latest = {self.partner_name(p): float(r["value"].iloc[-1]) for p, (_, r) in runs.items()
