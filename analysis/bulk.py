@@ -220,8 +220,8 @@ def ingest(paths: Iterable[Path], out: Path, *, memory_limit: str = "1GB", threa
             rows = dict(con.execute(f"SELECT year, count(*) FROM {_parquet(flows)} GROUP BY year").fetchall())
             per_year = [(y, rows[y], k) for y, k in con.execute(
                 f"SELECT year, count(DISTINCT code) FROM {_parquet(by_code)} GROUP BY year ORDER BY year").fetchall()]
-            full = [int(y) for y, _, n in per_year if n >= min_codes]
-            year_list = ", ".join(map(str, full)) or "NULL"
+            manifest = describe([(p.name, p.stat().st_size) for p in csvs], codes.name, per_year, min_codes)
+            year_list = ", ".join(map(str, manifest["totals_years"])) or "NULL"
             con.execute(f"COPY (SELECT * FROM ({TOTALS_SQL.format(by_code=_parquet(by_code))}) WHERE year IN "
                         f"({year_list}) ORDER BY year, reporter, flow) TO '{(stage / 'totals.parquet').as_posix()}' "
                         "(FORMAT parquet)")
@@ -233,19 +233,30 @@ def ingest(paths: Iterable[Path], out: Path, *, memory_limit: str = "1GB", threa
             raise
         finally:
             con.close()
-        manifest = {
-            "source": SOURCE,
-            "files": [{"name": p.name, "bytes": p.stat().st_size, "vintage": _vintage(p.name)} for p in csvs],
-            "country_codes": codes.name,
-            "vintage": sorted({_vintage(p.name) for p in csvs} - {""}),
-            "years": {str(int(y)): {"rows": int(n), "codes": int(k)} for y, n, k in per_year},
-            "totals_years": full,
-            "totals": f"derived: the sum of each economy's HS6 rows, for years with {min_codes} or more codes",
-            "values": "USD (BACI's thousands of USD times 1000)",
-        }
-        (stage / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        write_manifest(manifest, stage)
         atomic.switch(stage, out)
     return manifest
+
+
+def describe(files: list[tuple[str, int | None]], country_codes: str, per_year: list[tuple[int, int, int]],
+             min_codes: int) -> dict:
+    """The manifest of a bulk store: its files (name, bytes, vintage), rows and codes per (year, rows,
+    codes), and the years whose totals of all goods were derived."""
+    return {
+        "source": SOURCE,
+        "files": [{"name": n, "bytes": b, "vintage": _vintage(n)} for n, b in files],
+        "country_codes": country_codes,
+        "vintage": sorted({_vintage(n) for n, _ in files} - {""}),
+        "years": {str(int(y)): {"rows": int(n), "codes": int(k)} for y, n, k in per_year},
+        "totals_years": [int(y) for y, _, k in per_year if k >= min_codes],
+        "totals": f"derived: the sum of each economy's HS6 rows, for years with {min_codes} or more codes",
+        "values": "USD (BACI's thousands of USD times 1000)",
+    }
+
+
+def write_manifest(manifest: dict, store: Path) -> None:
+    """Write a store's manifest.json (keys sorted, so equal content gives equal bytes)."""
+    (Path(store) / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
 def read_manifest(store: Path) -> dict:

@@ -172,11 +172,14 @@ def spark_ingest(spark, csvs: str, codes: str, out: str, *, min_codes: int = bul
     by_code.write.mode("overwrite").partitionBy("year").parquet(f"{out}/by_code")
     spark.read.parquet(f"{out}/by_code").createOrReplaceTempView("bc")
     rows = {r["year"]: r["n"] for r in spark.sql("SELECT year, count(*) AS n FROM f GROUP BY year").collect()}
-    per_year = [{"year": r["year"], "n": rows[r["year"]], "k": r["k"]} for r in
+    per_year = [(r["year"], rows[r["year"]], r["k"]) for r in
                 spark.sql("SELECT year, count(DISTINCT code) AS k FROM bc GROUP BY year ORDER BY year").collect()]
-    full = [int(r["year"]) for r in per_year if r["k"] >= min_codes]
+    files = [(r["filename"].rsplit("/", 1)[-1], None) for r in
+             spark.sql("SELECT DISTINCT filename FROM raw ORDER BY filename").collect()]
+    manifest = bulk.describe(files, codes.rsplit("/", 1)[-1], per_year, min_codes)
+    full = manifest["totals_years"]
     totals = spark.sql(bulk.TOTALS_SQL.format(by_code="bc"))
     totals.where(totals.year.isin(full) if full else "false").write.mode("overwrite").parquet(f"{out}/totals.parquet")
-    return {"source": bulk.SOURCE, "years": {str(r["year"]): {"rows": r["n"], "codes": r["k"]} for r in per_year},
-            "totals_years": full,
-            "totals": f"derived: the sum of each economy's HS6 rows, for years with {min_codes} or more codes"}
+    if "://" not in out:   # a local store gets its manifest beside the tables, as `bulk.ingest` writes it
+        bulk.write_manifest(manifest, Path(out))
+    return manifest

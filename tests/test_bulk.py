@@ -194,6 +194,8 @@ def test_spark_ingest_writes_the_same_store(raw, store, tmp_path):
     finally:
         spark.stop()
     assert manifest["totals_years"] == [2021, 2022]
+    written = bulk.read_manifest(tmp_path / "s")
+    assert written["years"] == bulk.read_manifest(store)["years"] and written["vintage"] == ["V000000"]
     cols = ["year", "exporter", "importer", "code"]
     a = pd.read_parquet(tmp_path / "s" / "flows").astype({"year": int}).sort_values(cols, ignore_index=True)
     b = pd.read_parquet(store / "flows").astype({"year": int}).sort_values(cols, ignore_index=True)
