@@ -16,7 +16,7 @@ from typing import Callable
 import pandas as pd
 
 from . import comtrade_api, countries, coverage, importers, indicators, store, synthetic
-from .paths import PROCESSED, REFERENCE
+from .paths import PACKAGE, PROCESSED, REFERENCE, ROOT
 from .schema import validate_flows, validate_totals
 
 # Code whose change makes an imported edition stale.
@@ -24,17 +24,16 @@ CODE = [Path(importers.__file__), Path(store.__file__), Path(coverage.__file__),
         Path(countries.__file__), Path(__file__), REFERENCE / "coverages.csv", REFERENCE / "products.csv"]
 
 
-def read(paths: list[Path], on_conflict: str = "error",
+def read(files: list[Path], hashes: list[str], on_conflict: str = "error",
          progress: Callable[[Path], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[dict]]:
-    """Read every raw file under `paths`: flows, totals, re-export rows and one manifest entry per file."""
-    files = importers.raw_files(paths)
+    """Read raw files (with their SHA-256): flows, totals, re-export rows and one manifest entry per file."""
     items, inputs = [], []
-    for f in files:
+    for f, digest in zip(files, hashes):
         if progress:
             progress(f)
         item = importers.read(f)
         items.append(item)
-        entry = {"path": str(f.resolve()), "sha256": store.sha256(f), "format": item.format, "notes": item.notes}
+        entry = {"path": str(f.resolve()), "sha256": digest, "format": item.format, "notes": item.notes}
         entry |= store.describe(item.flows) if len(item.flows) else {"rows": int(len(item.totals))}
         inputs.append(entry)
     flows, totals, re_flows = importers.combine(items, on_conflict)
@@ -61,12 +60,13 @@ def save(folder: Path, flows: pd.DataFrame, totals: pd.DataFrame, manifest: dict
 def import_paths(paths: list[Path], folder: Path, progress: Callable[[Path], None] | None = None,
                  edition: str = "full", on_conflict: str = "error") -> Path:
     """Raw files into an edition folder; unchanged inputs and code are not imported again."""
-    hashes = [store.sha256(f) for f in importers.raw_files(paths)]
+    files = importers.raw_files(paths)
+    hashes = [store.sha256(f) for f in files]
     key = {"edition": edition, "synthetic": False, "input_hashes": hashes, "on_conflict": on_conflict,
            "code": [store.sha256(f) for f in CODE]}
     if store.is_current(folder, key):
         return folder
-    flows, totals, re_flows, inputs = read(paths, on_conflict, progress)
+    flows, totals, re_flows, inputs = read(files, hashes, on_conflict, progress)
     manifest = {**key, "inputs": inputs, "re_flows_rows": int(len(re_flows)),
                 "vintage": {str(p): v for p in paths if Path(p).is_dir()
                             and (v := comtrade_api.vintage(Path(p)))["last_released"]}}
@@ -76,8 +76,6 @@ def import_paths(paths: list[Path], folder: Path, progress: Callable[[Path], Non
 
 def _demo_inputs() -> list[dict]:
     """The demo's inputs are the code that generates it and the reference tables it reads."""
-    from .paths import PACKAGE, ROOT
-
     files = [PACKAGE / "synthetic.py", PACKAGE / "indicators.py", PACKAGE / "coverage.py", PACKAGE / "products.py",
              REFERENCE / "products.csv", REFERENCE / "coverages.csv"]
     return [{"path": str(f.relative_to(ROOT)), "format": "synthetic generator", "seed": synthetic.SEED,

@@ -282,7 +282,7 @@ class OutputCache:
     text, arguments, templates, bibliography, images), so that a rebuild with nothing changed
     converts nothing. Entries a build does not use are removed at its end."""
 
-    def __init__(self, folder: Path | None, *inputs: Path) -> None:
+    def __init__(self, folder: Path, *inputs: Path) -> None:
         self.folder = folder
         self.used: set[str] = set()
         digest = hashlib.sha256(pypandoc.get_pandoc_path().encode())
@@ -298,14 +298,12 @@ class OutputCache:
         return digest.hexdigest()
 
     def get(self, key: str) -> bytes | None:
-        if self.folder is None or not (self.folder / key).exists():
+        if not (self.folder / key).exists():
             return None
         self.used.add(key)
         return (self.folder / key).read_bytes()
 
     def put(self, key: str, data: bytes) -> None:
-        if self.folder is None:
-            return
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = self.folder / f".{key}.tmp"
         tmp.write_bytes(data)
@@ -313,17 +311,17 @@ class OutputCache:
         self.used.add(key)
 
     def prune(self) -> None:
-        if self.folder is not None and self.folder.is_dir():
+        if self.folder.is_dir():
             for f in self.folder.iterdir():
                 if f.name not in self.used:
                     f.unlink()
 
 
 def _pandoc(markdown: str, to: str, args: list[str], cwd: Path, warnings: list[str], origin: str,
-            cache: OutputCache | None = None) -> str:
+            cache: OutputCache) -> str:
     """Run the pandoc binary shipped by pypandoc-binary; its warnings are kept for the build report."""
-    key = cache.key(markdown, to, *args) if cache else ""
-    if cache and (hit := cache.get(key)) is not None:
+    key = cache.key(markdown, to, *args)
+    if (hit := cache.get(key)) is not None:
         kept = json.loads(hit)
         warnings += kept["warnings"]
         return kept["output"]
@@ -333,8 +331,7 @@ def _pandoc(markdown: str, to: str, args: list[str], cwd: Path, warnings: list[s
         raise RenderError(f"pandoc failed on {origin}: {proc.stderr.strip()}")
     said = [f"{origin}: {line}" for line in proc.stderr.splitlines() if line.strip()]
     warnings += said
-    if cache:
-        cache.put(key, json.dumps({"output": proc.stdout, "warnings": said}).encode())
+    cache.put(key, json.dumps({"output": proc.stdout, "warnings": said}).encode())
     return proc.stdout
 
 
@@ -434,7 +431,7 @@ def _image_suffix(images: dict[str, bytes], path: str) -> str:
 
 
 def _pdf(chapters: list[Chapter], names: dict[str, str], out: Path, cfg: dict, cite_args: list[str], label: str,
-         edition_name: str, pdf_name: str, warnings: list[str], cache: OutputCache | None = None) -> Path:
+         edition_name: str, pdf_name: str, warnings: list[str], cache: OutputCache) -> Path:
     import typst
 
     parts = []
@@ -461,16 +458,15 @@ def _pdf(chapters: list[Chapter], names: dict[str, str], out: Path, cfg: dict, c
     typ.write_text(source, encoding="utf-8")
     pdf_path = out / pdf_name
     images = [name.encode() + data for ch in chapters for name, data in sorted(ch.executed.images.items())]
-    key = cache.key(source, typst.__version__, *images) if cache else ""
-    if cache and (hit := cache.get(key)) is not None:
+    key = cache.key(source, typst.__version__, *images)
+    if (hit := cache.get(key)) is not None:
         pdf_path.write_bytes(hit)
         return pdf_path
     try:
         typst.compile(str(typ), output=str(pdf_path), root=str(out))
     except Exception as exc:  # typst raises its own error type with the source location
         raise RenderError(f"Typst could not compile {typ}: {exc}") from None
-    if cache:
-        cache.put(key, pdf_path.read_bytes())
+    cache.put(key, pdf_path.read_bytes())
     return pdf_path
 
 
