@@ -394,10 +394,6 @@ class Sector:
         points = [prose.Point(int(r.year), float(r.TSI), float(r.RSCA)) for r in run.itertuples()]
         return prose.Position(style.prose(economy), points, self.break_before(full, run))
 
-    def quadrant_finding(self, economy: str) -> str:
-        """Where an economy sits in the latest year, and where it moved within one source."""
-        return prose.quadrant(self.position(economy))
-
     def summary(self, where: str = "") -> str:
         """Every focus economy's quadrant in the latest year, in one sentence."""
         return prose.summary([self.position(e) for e in self.cfg.focus], where)
