@@ -14,7 +14,8 @@ from typing import Callable
 import pandas as pd
 import xlsxwriter
 
-from . import atomic, config, coverage, pipeline, store
+from . import atomic, config, coverage, ledger, pipeline, store
+from .errors import ClaimError
 from .edition import ENV_EDITION, SYNTHETIC_LABEL
 from .paths import BOOK, FIGURES_ENV, PREVIOUS_ENV, PROCESSED, ROOT, figures_dir
 from .render import book
@@ -136,6 +137,28 @@ def check_tools() -> None:
                            "typst package") from None
 
 
+def checked_claims(folder: Path) -> list[dict]:
+    """The claims ledger of the book, each claim re-derived from the edition's tables; stops the build
+    on a contradicted claim."""
+    rows = ledger.check(ledger.collect(ROOT), folder, float(config.load().materiality_usd))
+    wrong = ledger.contradictions(rows)
+    if wrong:
+        raise ClaimError(f"{len(wrong)} generated claim(s) contradicted by the tables; first: {wrong[0]}")
+    return rows
+
+
+def check_spans(rows: list[dict], pages: list[Path]) -> None:
+    """Every generated sentence on the website is in the ledger (its span id is one of the ledger's)."""
+    known = {r["id"] for r in rows}
+    for page in pages:
+        if page.suffix != ".html":
+            continue
+        found = set(ledger.SPAN.findall(page.read_text(encoding="utf-8")))
+        unknown = found - known
+        if unknown:
+            raise ClaimError(f"{page.name}: {len(unknown)} generated sentence(s) not in the claims ledger")
+
+
 def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = None, jobs: int = 2,
         pdf: bool = True, freeze: Path | None = None, on_conflict: str = "error",
         previous: Path | None = None) -> Build:
@@ -169,8 +192,10 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
         if use_quarto:
             if not book.quarto_available():
                 raise RuntimeError("engine 'quarto' asked for, but the quarto CLI is not on PATH")
+            rows = checked_claims(folder)
             book.build_with_quarto(ROOT)
             export_indicators(table, out / "data", stamp, xlsx_rows=focus_rows)
+            ledger.write(rows, out / "data" / "claims.json")
             return Build(folder, None, time.perf_counter() - start)
         check_tools()
         stage = atomic.staging(out)
@@ -178,9 +203,10 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
         staged_figures = atomic.staging(figures)
         os.environ[FIGURES_ENV] = str(staged_figures)   # the chapters export their figures there
         # The tables are written in a thread while the chapters run in their kernels.
-        with ThreadPoolExecutor(max_workers=1) as side:
+        with ThreadPoolExecutor(max_workers=2) as side:
             tables = side.submit(export_indicators, table, stage / "data", stamp, previous=out / "data",
                                  xlsx_rows=focus_rows)
+            claims = side.submit(checked_claims, folder)
             try:
                 result = book.build(ROOT, stage, edition_dir=folder, jobs=jobs, pdf=pdf, label=label,
                                     edition_name=str(stored.manifest.get("edition", "full")),
@@ -188,6 +214,9 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
             finally:
                 os.environ[FIGURES_ENV] = str(figures)
             tables.result()
+            rows = claims.result()
+        ledger.write(rows, stage / "data" / "claims.json")
+        check_spans(rows, result.pages)
         (staged_figures / ".gitkeep").touch()
         atomic.switch(staged_figures, figures)
         atomic.switch(stage, out)

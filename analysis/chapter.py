@@ -15,7 +15,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import config, countries, coverage, edition, figures, findings, products, prose, style
+from . import claims, config, countries, coverage, edition, figures, findings, products, prose, style
+from .claims import Sentence
 from .findings import available, fmt, join_words, span
 from .schema import WORLD
 
@@ -382,6 +383,10 @@ class Sector:
         """The first year of the last stretch when an earlier stretch came from another source."""
         return int(run["year"].iloc[0]) if len(run) and len(series) > len(run) else None
 
+    def world_of(self, cov: str) -> str:
+        """The world a coverage's indicators use, in words."""
+        return str(self.meta.get(cov, {}).get("world", ""))
+
     def position(self, economy: str) -> prose.Position:
         """The competitiveness record of one economy: its (RSCA, TSI) stretch, or TSI alone."""
         full = self._quadrant_points(economy)
@@ -392,40 +397,48 @@ class Sector:
             run, full = self.last_run(series).rename(columns={"value": "TSI"}), series
             run = run.assign(RSCA=float("nan"))
         points = [prose.Point(int(r.year), float(r.TSI), float(r.RSCA)) for r in run.itertuples()]
-        return prose.Position(style.prose(economy), points, self.break_before(full, run))
+        cov = str(run["coverage"].iloc[-1]) if len(run) else ""
+        return prose.Position(style.prose(economy), points, self.break_before(full, run), iso=economy,
+                              group=self.key, coverage=cov, world=self.world_of(cov))
 
-    def summary(self, where: str = "") -> str:
-        """Every focus economy's quadrant in the latest year, in one sentence."""
-        return prose.summary([self.position(e) for e in self.cfg.focus], where)
+    def positions(self) -> list[prose.Position]:
+        return [self.position(e) for e in self.cfg.focus]
 
-    @staticmethod
-    def change_of(run: pd.DataFrame) -> prose.Change | None:
-        """First and last value of a stretch, or None with fewer than two years."""
+    def outside(self, top: int = 5) -> prose.Outside | None:
+        """The sector's largest exporters in the source of the latest comparison that are not focus economies,
+        and the configured partners that do not report to that source."""
+        placed = [p for p in self.positions() if p.with_rsca]
+        if not placed:
+            return None
+        year = max(p.with_rsca[-1].year for p in placed)
+        cov = next(p.coverage for p in placed if p.with_rsca[-1].year == year)
+        flows = self.ed.stored.flows
+        part = flows[(flows["coverage"] == cov) & (flows["year"] == year) & (flows["flow"] == "X")
+                     & flows["code"].isin(products.codes_of(self.key)) & (flows["reporter"] != WORLD)]
+        world_rows = part[part["partner"] == WORLD]
+        part = world_rows if len(world_rows) else part[part["partner"] != WORLD]
+        ranking = part.groupby("reporter", observed=True)["value_usd"].sum().sort_values(ascending=False)
+        leaders = [str(r) for r in ranking.index[:top]]
+        exporters = {r: style.prose(r) for r in leaders if r not in self.cfg.focus}
+        reporters = set(part["reporter"].astype(str))
+        uncovered = {p: style.prose(p) for p in self.cfg.partners
+                     if p not in self.cfg.focus and p != WORLD and p not in reporters and p not in exporters}
+        return prose.Outside(year, exporters, uncovered, top, cov, self.key)
+
+    def summary(self, where: str = "") -> list[Sentence]:
+        """Who stands where in the latest year, in one sentence (for the conclusion)."""
+        return prose.summary(self.positions(), where or self.title)
+
+    def change_of(self, run: pd.DataFrame) -> prose.Change | None:
+        """A stretch of one source with its first and last values, or None with fewer than two years."""
         if len(run) < 2:
             return None
-        return prose.Change(int(run["year"].iloc[0]), float(run["value"].iloc[0]),
-                            int(run["year"].iloc[-1]), float(run["value"].iloc[-1]))
+        years = tuple(int(y) for y in run["year"])
+        values = tuple(float(v) for v in run["value"])
+        return prose.Change(years[0], values[0], years[-1], values[-1], years, values)
 
     def partner_name(self, partner: str) -> str:
         return "the world" if partner == WORLD else style.prose(partner)
-
-    def two_way(self, group: str) -> prose.TwoWay:
-        """The Grubel–Lloyd record of one segment: latest values, changes within one source, gaps."""
-        series = {p: self.series("GL", group, self.cfg.reporter, p, "sum") for p in self.cfg.partners}
-        runs = {p: (s, self.last_run(s)) for p, s in series.items()}
-        runs = {p: r for p, r in runs.items() if not r[1].empty}
-        year = max((int(r["year"].iloc[-1]) for _, r in runs.values()), default=None)
-        latest = {self.partner_name(p): float(r["value"].iloc[-1]) for p, (_, r) in runs.items()
-                  if p != WORLD and int(r["year"].iloc[-1]) == year}
-        changes = {self.partner_name(p): c for p, (_, r) in runs.items() if (c := self.change_of(r)) is not None}
-        breaks = [b for s, r in runs.values() if (b := self.break_before(s, r)) is not None]
-        missing = [style.prose(p) for p in self.cfg.partners if p not in runs and p != WORLD]
-        return prose.TwoWay(style.prose(self.cfg.reporter), segment_name(group), year, latest, changes, missing,
-                            max(breaks) if breaks else None)
-
-    def gl_finding(self, group: str) -> str:
-        """GL with each partner in the latest year, its change within one source, and the gaps."""
-        return prose.two_way(self.two_way(group))
 
     def _why_missing(self, partner: str) -> str:
         """Why the data give no bilateral values with a partner, in words."""
@@ -434,34 +447,57 @@ class Sector:
             return f"{style.prose(partner)} reports in none of this edition's bilateral sources"
         return "this edition's files do not give both directions of that trade"
 
-    def link(self, group: str, partner: str) -> prose.Link:
-        """The reporter's trade with one partner in one segment: values, balance, intensities."""
-        names = dict(reporter=style.prose(self.cfg.reporter), partner=style.prose(partner), segment=segment_name(group))
-        tsi = self.run("TSI", group, self.cfg.reporter, partner, "standard")
+    def pair(self, group: str, partner: str) -> prose.Pair | None:
+        """The reporter's trade with a partner in one group, in the latest year of one source: flows and indices."""
+        reporter = self.cfg.reporter
+        tsi_series = self.series("TSI", group, reporter, partner, "standard")
+        tsi = self.last_run(tsi_series)
         if tsi.empty:
-            return prose.Link(**names, year=None, missing=self._why_missing(partner))
+            return None
         year, cov = int(tsi["year"].iloc[-1]), str(tsi["coverage"].iloc[-1])
-        x, m = self.trade(group, self.cfg.reporter, partner, year, cov)
-        ii_series = self.series("II", group, self.cfg.reporter, partner, "standard")
+        x, m = self.trade(group, reporter, partner, year, cov)
+        gl_series = self.series("GL", group, reporter, partner, "sum")
+        gl_run = self.last_run(gl_series)
+        ii_series = self.series("II", group, reporter, partner, "standard")
         ii_run = self.last_run(ii_series)
-        return prose.Link(**names, year=year, exports=x, imports=m, tsi=float(tsi["value"].iloc[-1]),
-                          ei=self.ed.value("EI", group, self.cfg.reporter, partner, year, "standard"),
-                          ii=self.ed.value("II", group, self.cfg.reporter, partner, year, "standard"),
-                          ii_change=self.change_of(ii_run), break_year=self.break_before(ii_series, ii_run))
+        brk = [b for b in (self.break_before(gl_series, gl_run), self.break_before(ii_series, ii_run)) if b]
+        return prose.Pair(style.prose(partner), partner, segment_name(group), group, year, exports=x, imports=m,
+                          tsi=float(tsi["value"].iloc[-1]),
+                          gl=self.ed.value("GL", group, reporter, partner, year, "sum"),
+                          ei=self.ed.value("EI", group, reporter, partner, year, "standard"),
+                          ii=self.ed.value("II", group, reporter, partner, year, "standard"),
+                          coverage=cov, gl_change=self.change_of(gl_run), ii_change=self.change_of(ii_run),
+                          break_year=max(brk) if brk else None)
 
-    def it_finding(self, group: str, partner: str) -> str:
-        """Dependence from the value balance (bilateral TSI), then export and import intensity."""
-        return prose.link(self.link(group, partner))
+    def lens(self, kind: str) -> prose.Lens:
+        """The reporter's pairs with every configured partner in the segments a bilateral figure shows."""
+        pairs, missing = [], {}
+        partners = [p for p in self.cfg.partners if p != WORLD]
+        for partner in partners:
+            got = [x for g in self.segments(kind) if (x := self.pair(g, partner)) is not None]
+            if got:
+                pairs += got
+            else:
+                missing[style.prose(partner)] = self._why_missing(partner)
+        return prose.Lens(style.prose(self.cfg.reporter), self.cfg.reporter, self.title, pairs, missing,
+                          float(self.cfg.materiality_usd))
 
-    def it_partner_extremes(self, group: str, direction: str = "export") -> str:
-        """The partner with the highest and lowest intensity in the latest year."""
-        if not self.recent_years:
-            return ""
-        last = self.recent_years[-1]
-        ind = "EI" if direction == "export" else "II"
-        values = {style.prose(p): self.ed.value(ind, group, self.cfg.reporter, p, last, "standard")
-                  for p in self.cfg.partners if p != WORLD}
-        return prose.extremes(segment_name(group), direction, last, values)
+    def sentences(self, kind: str) -> list[Sentence]:
+        """The generated sentences of a lens ('quadrant', 'gl', 'it', 'heading'), each with its claims."""
+        if kind == "quadrant":
+            return prose.competitiveness(self.positions(), self.title, self.outside())
+        if kind == "gl":
+            return prose.two_way(self.lens("gl"))
+        if kind == "it":
+            focus = [style.prose(p) for p in self.cfg.focus if p != self.cfg.reporter]
+            return prose.links(self.lens("it"), focus)
+        if kind == "heading":
+            return self._heading()
+        raise ValueError(f"unknown lens {kind!r}")
+
+    def findings(self, kind: str) -> str:
+        """The findings paragraph of a lens, as Markdown: every sentence generated from the numbers."""
+        return claims.render(self.sentences(kind))
 
     def pair_summary(self, economy: str, partner: str) -> str:
         """GL and value balance of one focus economy with another in the latest year of one source."""
@@ -473,29 +509,23 @@ class Sector:
         g = f"GL {fmt(float(gl['value'].iloc[-1]))}, " if len(gl) else ""
         return f"{style.name(partner)} {year}: {g}{findings.balance(b)} (TSI {fmt(b)})"
 
-    def findings(self, kind: str) -> str:
-        """The findings paragraph of a lens: every sentence generated from the numbers."""
-        if kind == "quadrant":
-            positions = [self.position(e) for e in self.cfg.focus]
-            if not any(p.with_rsca for p in positions):
-                return prose.tsi_paragraph(positions)
-            return " ".join(prose.quadrant(p) for p in positions)
-        if kind == "gl":
-            return " ".join(self.gl_finding(g) for g in self.segments("gl"))
-        partners = [p for p in self.cfg.focus if p != self.cfg.reporter]
-        text = [self.it_finding(g, p) for g in self.segments("it") for p in partners]
-        text += [self.it_partner_extremes(self.segments("it")[0], d) for d in ("export", "import")]
-        return " ".join(t for t in text if t)
-
-    def heading_finding(self) -> str:
+    def _heading(self) -> list[Sentence]:
         """RSCA in integrated circuits as a whole (heading 8542), where a source gives only the heading."""
         group = products.IC_HEADING
-        changes = {}
+        positions = []
         for economy in self.cfg.focus:
-            c = self.change_of(self.run("RSCA", group, economy, WORLD, "standard"))
-            if c is not None:
-                changes[style.prose(economy)] = c
+            run = self.run("RSCA", group, economy, WORLD, "standard")
+            if len(run) < 2:
+                continue
+            cov = str(run["coverage"].iloc[-1])
+            points = [prose.Point(int(r.year), float("nan"), float(r.value)) for r in run.itertuples()]
+            positions.append(prose.Position(style.prose(economy), points, iso=economy, group=group, coverage=cov,
+                                            world=self.world_of(cov)))
         series = self.series("RSCA", group, self.cfg.focus[0], WORLD, "standard")
-        world = self.meta.get(str(series["coverage"].iloc[-1]), {}).get("world", "") if len(series) else ""
+        world = self.world_of(str(series["coverage"].iloc[-1])) if len(series) else ""
         notes = self.incomplete_notes(series) if len(series) else []
-        return prose.heading(changes, world, notes)
+        return prose.heading(positions, world, notes)
+
+    def heading_finding(self) -> str:
+        """RSCA in integrated circuits as a whole (heading 8542), as Markdown."""
+        return claims.render(self._heading())

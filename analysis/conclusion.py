@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Iterator
 
 import pandas as pd
 
-from . import config, findings, products, prose, style
-from .findings import fmt
+from . import claims, config, findings, products, prose, style
+from .claims import Claim, Sentence, claim, sentence
+from .findings import fmt, join_words
 from .schema import WORLD
 
 if TYPE_CHECKING:
@@ -74,95 +75,164 @@ def dependency_screen() -> pd.DataFrame:
     return pd.DataFrame(rows).fillna("–")
 
 
-def screen_sentence(table: pd.DataFrame) -> str:
+def screen_sentences(table: pd.DataFrame) -> list[Sentence]:
     """What the screen finds, in words."""
     flagged = table[table["Flag"] == "flagged"]
     if (table["Flag"] == "no bilateral data").all():
-        return "The data of this edition give no bilateral imports, so the dependency screen cannot be run."
+        return [sentence("The data of this edition give no bilateral imports, so the dependency screen cannot be run.")]
     if flagged.empty:
-        return ("No economy passes all three tests in any sector in this edition: where imports are concentrated "
-                "on few suppliers, world exports are not, or the economy exports more than it imports.")
+        return [sentence("No economy passes all three tests in any sector in this edition: where imports are "
+                         "concentrated on few suppliers, world exports are not, or the economy exports more than it "
+                         "imports.")]
     items = [f"{r['Economy']} in {r['Sector'].lower()} (main supplier {r['Main supplier']})"
              for _, r in flagged.iterrows()]
-    return f"The screen flags {len(items)} case(s): " + "; ".join(items) + "."
+    return [sentence(f"The screen flags {len(items)} {'case' if len(items) == 1 else 'cases'}: " + "; ".join(items) + ".")]
 
 
-def partner_runs(indicator: str, variant: str,
-                 sectors: list[str] | None = None) -> Iterator[tuple["Sector", str, pd.DataFrame]]:
-    """(sector, partner, series) for the reporter with each other focus economy: the last stretch of
-    the series from one source, where the data give one."""
+def screen_sentence(table: pd.DataFrame) -> str:
+    return claims.render(screen_sentences(table))
+
+
+def partner_pairs(sectors: list[str] | None = None) -> Iterator[tuple["Sector", prose.Pair]]:
+    """(sector, pair) for the reporter with each other focus economy, over the whole sector, in the latest
+    year of one source, where the data give one."""
     from .chapter import Sector
 
     cfg = config.load()
     for key in sectors or list(products.SECTORS):
         s = Sector(key)
         for partner in (p for p in cfg.focus if p != cfg.reporter):
-            run = s.run(indicator, key, cfg.reporter, partner, variant)
-            if len(run):
-                yield s, partner, run
+            got = s.pair(key, partner)
+            if got is not None:
+                yield s, got
 
 
-def _reliance() -> dict[str, list[str]]:
-    """Partner -> sectors in which the reporter relies on imports from it (bilateral TSI at or below the cut)."""
-    out: dict[str, list[str]] = {}
-    for s, partner, run in partner_runs("TSI", "standard"):
-        if float(run["value"].iloc[-1]) <= -findings.threshold("dependence"):
-            out.setdefault(partner, []).append(f"{s.title} (TSI {fmt(float(run['value'].iloc[-1]))}, "
-                                               f"{int(run['year'].iloc[-1])})")
-    return out
+def _tsi_claim(reporter: str, p: prose.Pair, expect: str) -> Claim:
+    return claim("balance", indicator="TSI", group=p.group, reporter=reporter, partner=p.partner_iso,
+                 variant="standard", years=[p.year], values={"TSI": p.tsi, "X": p.exports, "M": p.imports,
+                                                             "band": findings.threshold("balance")},
+                 expect=expect, threshold=findings.threshold("dependence"), coverage=p.coverage)
 
 
-def evidence(number: int) -> str:
-    """The computed evidence behind recommendation `number` (1 to 5), or why this edition cannot give it."""
+def _gl_claim(reporter: str, p: prose.Pair, expect: str) -> Claim:
+    return claim("gl_band", indicator="GL", group=p.group, reporter=reporter, partner=p.partner_iso, variant="sum",
+                 years=[p.year], values={"GL": p.gl, "X": p.exports, "M": p.imports}, expect=expect,
+                 threshold=findings.threshold("complementarity"), coverage=p.coverage)
+
+
+def evidence_sentences(number: int) -> list[Sentence]:
+    """The computed evidence behind recommendation `number` (1 to 5), brief, with cross-references to the
+    sections it comes from, or why this edition cannot give it."""
     from .chapter import Sector
 
     cfg = config.load()
     reporter = style.prose(cfg.reporter)
+    floor = float(cfg.materiality_usd)
     none = "This edition's data do not bear on it either way."
+    if number not in range(1, 6):
+        raise ValueError("recommendations are numbered 1 to 5")
     if number == 1:
-        rel = _reliance()
-        screen = screen_sentence(dependency_screen())
+        rel: dict[str, list[prose.Pair]] = {}
+        for s, p in partner_pairs():
+            if p.material(floor) and findings.balance_word(p.tsi) == "reliance":
+                rel.setdefault(p.partner, []).append((s, p))
+        screen = dependency_screen()
+        flagged = int((screen["Flag"] == "flagged").sum())
+        tail = (f"the dependency screen flags {flagged} {'case' if flagged == 1 else 'cases'}" if flagged
+                else "the dependency screen flags no case")
         if not rel:
-            return f"In this edition {reporter} relies on imports from neither partner in any sector. {screen}"
-        parts = [f"from {style.prose(p)} in {findings.join_words(v)}" for p, v in rel.items()]
-        return f"In this edition {reporter} relies on imports " + "; ".join(parts) + f". {screen}"
+            return [sentence(f"In this edition {reporter} relies on imports from neither partner in any sector "
+                             f"(bilateral TSI above −1/3 wherever the flows are large enough to judge), and {tail}.",
+                             refs=("sec-screen",))]
+        parts, cl, refs = [], [], []
+        for partner, items in rel.items():
+            parts.append(f"from {partner} in " + join_words([f"{s.title} (TSI {fmt(p.tsi)}, {p.year})" for s, p in items]))
+            cl += [_tsi_claim(cfg.reporter, p, "reliance") for _, p in items]
+            refs += [f"sec-{s.key}-it" for s, _ in items]
+        return [sentence(f"{reporter[:1].upper() + reporter[1:]} relies on imports " + "; ".join(parts) + f", and {tail}.",
+                         *cl, refs=tuple(dict.fromkeys(refs + ["sec-screen"])))]
     if number in (2, 4):
-        sectors = ["system", "materials", "equipment"] if number == 2 else list(products.SECTORS)
-        one_way, rising = [], []
-        for s, partner, run in partner_runs("GL", "sum", sectors):
-            last = float(run["value"].iloc[-1])
-            if last < findings.threshold("complementarity"):
-                one_way.append(f"{s.title} with {style.prose(partner)} ({fmt(last)})")
-            if len(run) >= 2 and findings.change(run["value"].iloc[0], last) == "rose":
-                rising.append(f"{s.title} with {style.prose(partner)} ({fmt(run['value'].iloc[0])} to {fmt(last)})")
+        sectors = [k for k in products.SECTORS if k != "memory"] if number == 2 else list(products.SECTORS)
+        one_way, rising, cl, refs = [], [], [], []
+        for s, p in partner_pairs(sectors):
+            if not p.material(floor) or not findings.available(p.gl):
+                continue
+            if number == 2 and p.gl < findings.threshold("complementarity"):
+                one_way.append(f"{s.title} with {p.partner} ({fmt(p.gl)})")
+                cl.append(_gl_claim(cfg.reporter, p, "one-way"))
+                refs.append(f"sec-{s.key}-gl")
+            c = p.gl_change
+            if number == 4 and c is not None and c.word == "up":
+                rising.append(f"{s.title} with {p.partner} ({fmt(c.first)} in {c.first_year} to {fmt(c.last)} in {c.last_year})")
+                cl.append(claim("trend", indicator="GL", group=p.group, reporter=cfg.reporter, partner=p.partner_iso,
+                                variant="sum", years=list(c.years), values={"first": c.first, "last": c.last,
+                                                                             "fitted": c.fitted},
+                                expect="up", threshold=findings.threshold("change"), coverage=p.coverage))
+                refs.append(f"sec-{s.key}-gl")
         if number == 2:
-            return (f"Trade is mainly one-way (Grubel–Lloyd index below 0.5) in {'; '.join(one_way)}." if one_way
-                    else "No sector of system chips, materials or equipment shows mainly one-way trade with the "
-                         "partners in this edition. " + none)
-        return (f"Two-way trade rose, within one source, in {'; '.join(rising)}." if rising
-                else "No Grubel–Lloyd index of " + reporter + " with the partners rose by more than 0.05 within one "
-                     "source in this edition, so it does not show the segments to build on. " + none)
+            if one_way:
+                return [sentence(f"{reporter[:1].upper() + reporter[1:]}'s trade is mainly one-way (Grubel–Lloyd index "
+                                 f"below 0.5) in {join_words(one_way)}.", *cl, refs=tuple(dict.fromkeys(refs)))]
+            return [sentence("No sector outside memory shows mainly one-way trade with the partners in this edition, "
+                             "where flows are large enough to judge."), sentence(none)]
+        if rising:
+            return [sentence(f"Two-way trade rose, within one source, in {join_words(rising)}.", *cl,
+                             refs=tuple(dict.fromkeys(refs)))]
+        return [sentence(f"No Grubel–Lloyd index of {reporter} with the partners rose by more than "
+                         f"{fmt(findings.threshold('change'))} within one source in this edition, so it does not "
+                         "show the segments to build on."), sentence(none)]
     if number == 3:
         s = Sector("materials")
-        return " ".join(s.it_finding(s.key, p) for p in cfg.focus if p != cfg.reporter)
-    if number == 5:
-        s = Sector("equipment")
-        return s.summary(where=s.title) or f"This edition cannot place the three economies in {s.title}. {none}"
-    raise ValueError("recommendations are numbered 1 to 5")
+        items, cl = [], []
+        for p in (x for x in (s.pair(s.key, q) for q in cfg.focus if q != cfg.reporter) if x is not None):
+            if not p.material(floor):
+                items.append(f"with {p.partner} too small to judge")
+                continue
+            word = findings.balance_word(p.tsi)
+            items.append(f"{ {'reliance': 'relies on imports from', 'deficit': 'runs a deficit with', 'balanced': 'has broadly balanced trade with', 'surplus': 'runs a surplus with', 'large surplus': 'runs a large surplus with'}[word]} "
+                         f"{p.partner} (TSI {fmt(p.tsi)}, {p.year})")
+            cl.append(_tsi_claim(cfg.reporter, p, word))
+        if not items:
+            return [sentence(f"This edition gives no bilateral trade of {reporter} in {s.title}."), sentence(none)]
+        return [sentence(f"In {s.title}, {reporter} " + join_words(items) + ".", *cl,
+                         refs=(f"sec-{s.key}-it",))]
+    s = Sector("equipment")
+    got = prose.brief_standing(s.positions(), s.title)
+    if not got:
+        return [sentence(f"This edition cannot place the focus economies in {s.title}."), sentence(none)]
+    return [sentence(x.text, *x.claims, refs=(f"sec-{s.key}-competitiveness",)) for x in got]
 
 
-def roles() -> str:
-    """Where each focus economy leads (quadrant I) and lags (quadrant III), in the latest year with RSCA."""
+def evidence(number: int) -> str:
+    """The evidence behind recommendation `number`, as Markdown."""
+    return claims.render(evidence_sentences(number))
+
+
+def role_sentences() -> list[Sentence]:
+    """In each sector, which focus economy has the highest RSCA of the set, in the latest year with RSCA."""
     from .chapter import Sector
 
     cfg = config.load()
-    out: dict[str, dict[str, str | None]] = {style.prose(e): {} for e in cfg.focus}
+    leaders: dict[str, list] = {style.prose(e): [] for e in cfg.focus}
+    refs, compared = [], 0
     for key in products.SECTORS:
         s = Sector(key)
-        for e in cfg.focus:
-            pts = s.position(e).with_rsca
-            if pts:
-                out[style.prose(e)][s.title] = findings.quadrant(pts[-1].rsca, pts[-1].tsi)
-    if not any(out.values()):
-        return "This edition cannot place the economies in the quadrants, so their roles are not read from it."
-    return prose.roles(out)
+        placed = [(pos, pos.with_rsca[-1]) for pos in s.positions() if pos.with_rsca]
+        if len(placed) < 2:
+            continue
+        year = max(pt.year for _, pt in placed)
+        placed = [(pos, pt) for pos, pt in placed if pt.year == year]
+        compared = max(compared, len(placed))
+        ranked = sorted(placed, key=lambda pp: -pp[1].rsca)
+        if len(ranked) < 2 or ranked[0][1].rsca - ranked[1][1].rsca <= findings.threshold("change"):
+            continue   # no clear leader: not decided by a rounding
+        pos, pt = ranked[0]
+        leaders[pos.economy].append((s.title, pos, pt, {p.iso: q.rsca for p, q in placed}))
+        refs.append(f"sec-{key}-competitiveness")
+    got = prose.roles(leaders, compared)
+    return [sentence(x.text, *x.claims, refs=tuple(refs)) for x in got]
+
+
+def roles() -> str:
+    """Where each focus economy has the strongest comparative advantage of the set, as Markdown."""
+    return claims.render(role_sentences())

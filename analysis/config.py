@@ -19,6 +19,8 @@ class ReportConfig:
     partners: tuple[str, ...] = ("CHN", "JPN", "USA", "TWN", "WLD")
     quadrant_from: int = 2008
     recent_years: int = 6
+    # No judgement is drawn from a bilateral flow smaller than this (USD a year).
+    materiality_usd: float = 10e6
 
 
 @lru_cache(maxsize=1)

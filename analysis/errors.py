@@ -3,3 +3,7 @@
 
 class DataImportError(ValueError):
     """A raw file that does not fit its format: the message names file, line and problem."""
+
+
+class ClaimError(RuntimeError):
+    """A generated sentence that the independent check contradicts: the build stops and names it."""

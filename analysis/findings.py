@@ -18,8 +18,18 @@ THRESHOLDS: dict[str, tuple[float, str]] = {
                      "of the same source; smaller moves are 'broadly unchanged'. A trend needs at least two years "
                      "from one source and is never stated across a change of source."),
     "dependence": (1 / 3, "The ROK is said to rely on imports from a partner when its bilateral TSI in the sector is "
-                          "−1/3 or lower (imports at least twice exports), to be a net exporter to it at 1/3 or "
-                          "higher, and to have broadly balanced trade in between; the values are stated with it."),
+                          "−1/3 or lower (imports at least twice exports), and to run a large surplus at 1/3 or "
+                          "higher; between 0.1 and 1/3 in either direction it runs a surplus or a deficit, and within "
+                          "0.1 of zero its trade is broadly balanced (imports and exports within about a fifth of "
+                          "each other). The values and their ratio are stated with it."),
+    "balance": (0.1, "Bilateral trade is broadly balanced when the bilateral TSI lies within 0.1 of zero."),
+    "materiality": (10e6, "No judgement (balance, two-way trade, intensity) is drawn from a bilateral flow of less than "
+                          "USD 10 million a year: the sentence gives the values and says they are too small to judge. "
+                          "Sources that drop small flows (the bilateral Comtrade file omits flows under USD 1 "
+                          "million) make such values unreliable."),
+    "outlier": (0.1, "A trend over three years or more is the Theil–Sen slope (the median of the slopes between every "
+                     "pair of years) times the span, so one odd year does not make or break it; a year more than 0.1 "
+                     "away from the fitted line and from both neighbours is named as standing apart."),
     "intensity": (0.1, "A trade intensity above 1.1 is a link tighter than world trade would suggest, below 0.9 a "
                        "looser one, and between them about the world benchmark."),
     "complementarity": (0.5, "Trade with a partner is mainly two-way (intra-industry) when the Grubel–Lloyd index "
@@ -141,8 +151,13 @@ def arrows(d_rsca: float, d_tsi: float, *, tolerance: float = THRESHOLDS["change
 
 
 def join_words(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}" if items else ""
+    """'a', 'a and b', 'a, b and c'; items that hold a comma ('Hong Kong, China') are separated by semicolons."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    sep = "; " if any(", " in i for i in items) and len(items) > 2 else ", "
+    return sep.join(items[:-1]) + f" and {items[-1]}"
 
 
 def span(years: list[int]) -> str:
@@ -155,3 +170,112 @@ def span(years: list[int]) -> str:
         else:
             runs.append([y])
     return join_words([str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs])
+
+
+def theil_sen(years: list[int], values: list[float]) -> float:
+    """The median of the slopes between every pair of years: a trend one odd year cannot drive."""
+    slopes = sorted((values[j] - values[i]) / (years[j] - years[i])
+                    for i in range(len(years)) for j in range(i + 1, len(years)) if years[j] != years[i])
+    if not slopes:
+        return float("nan")
+    mid = len(slopes) // 2
+    return slopes[mid] if len(slopes) % 2 else (slopes[mid - 1] + slopes[mid]) / 2
+
+
+def fitted_change(years: list[int], values: list[float]) -> float:
+    """The change over a stretch: last minus first for two years, the Theil–Sen slope times the span beyond."""
+    if len(years) < 2:
+        return float("nan")
+    if len(years) == 2:
+        return values[1] - values[0]
+    return theil_sen(years, values) * (years[-1] - years[0])
+
+
+def outliers(years: list[int], values: list[float], *, cut: float = THRESHOLDS["outlier"][0]) -> list[int]:
+    """Years standing apart: more than `cut` from the fitted line and from each neighbouring year."""
+    if len(years) < 4:
+        return []
+    slope = theil_sen(years, values)
+    intercept = sorted(v - slope * y for y, v in zip(years, values))[len(years) // 2]
+    out = []
+    for i, (y, v) in enumerate(zip(years, values)):
+        near = [values[j] for j in (i - 1, i + 1) if 0 <= j < len(values)]
+        if abs(v - (intercept + slope * y)) > cut and all(abs(v - n) > cut for n in near):
+            out.append(y)
+    return out
+
+
+def trend_of(years: list[int], values: list[float], *, tolerance: float = THRESHOLDS["change"][0]) -> str:
+    """'up', 'down' or 'flat' from the fitted change; 'mixed' when, over three years or more, the fitted
+    change and the change between the averages of the first two and last two years disagree."""
+    word = trend_word(fitted_change(years, values), tolerance=tolerance)
+    if len(years) < 3 or word == "flat":
+        return word
+    ends = (values[-1] + values[-2]) / 2 - (values[0] + values[1]) / 2
+    return word if (ends > 0) == (word == "up") and ends != 0 else "mixed"
+
+
+def trend_word(change_: float, *, tolerance: float = THRESHOLDS["change"][0]) -> str:
+    """'up', 'down' or 'flat' for a fitted change."""
+    if not available(change_):
+        return "unknown"
+    return "flat" if abs(change_) <= tolerance else ("up" if change_ > 0 else "down")
+
+
+def tsi_move(first: float, last: float, word: str) -> str:
+    """A TSI's change read by its sign, as a clause with 'it' or 'its' as subject ('flat' when it did not
+    move, 'mixed' without a clear direction): a surplus that widened, a deficit that narrowed, a turn."""
+    if word in ("flat", "mixed"):
+        return word
+    if first < 0 < last:
+        return "it turned from net importer to net exporter"
+    if first > 0 > last:
+        return "it turned from net exporter to net importer"
+    if last > 0 or (last == 0 and first > 0):
+        return "its net-export position strengthened" if word == "up" else "its net-export position weakened"
+    return "its net-import position narrowed" if word == "up" else "its net-import position deepened"
+
+
+def rsca_move(first: float, last: float, word: str) -> str:
+    """An RSCA's change read by its sign, as a clause with 'it' or 'its' as subject: an advantage gained,
+    lost or strengthened, a disadvantage narrowed."""
+    if word in ("flat", "mixed"):
+        return word
+    if first < 0 < last:
+        return "it gained a comparative advantage"
+    if first > 0 > last:
+        return "it lost its comparative advantage"
+    if last > 0 or (last == 0 and first > 0):
+        return "its comparative advantage strengthened" if word == "up" else "its comparative advantage weakened"
+    return "its comparative disadvantage narrowed" if word == "up" else "its comparative disadvantage deepened"
+
+
+def balance_word(bilateral_tsi: float, *, cut: float = THRESHOLDS["dependence"][0],
+                 band: float = THRESHOLDS["balance"][0]) -> str:
+    """The value balance with a partner from the bilateral TSI: reliance, deficit, balanced, surplus, large surplus."""
+    if not available(bilateral_tsi):
+        return "unknown"
+    if bilateral_tsi <= -cut:
+        return "reliance"
+    if bilateral_tsi >= cut:
+        return "large surplus"
+    if abs(bilateral_tsi) < band:
+        return "balanced"
+    return "surplus" if bilateral_tsi > 0 else "deficit"
+
+
+def intensity_band(value: float, *, band: float = THRESHOLDS["intensity"][0]) -> str:
+    """'high' (above 1 + band), 'low' (below 1 − band) or 'near 1'."""
+    if not available(value):
+        return "unknown"
+    return "high" if value > 1 + band else "low" if value < 1 - band else "near 1"
+
+
+def ratio_text(a: float, b: float) -> str:
+    """How many times a is b, in words fit for prose ('1.6 times', '19 times', 'about the same as')."""
+    if not available(a, b) or b <= 0:
+        return ""
+    r = a / b
+    if r < 1.1:
+        return "about the same as"
+    return f"{r:.1f} times" if r < 9.95 else f"{r:,.0f} times"

@@ -28,7 +28,7 @@ LABEL_COLOR = "#B00020"
 
 
 # Names that take an article in running text.
-ARTICLE = {"KOR", "USA"}
+ARTICLE = {"KOR", "USA", "NLD", "PHL", "GBR", "ARE"}
 
 
 def name(iso: str) -> str:

@@ -8,7 +8,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from . import config, edition, findings, products, style
-from .findings import fmt, span
+from .findings import fmt, join_words, span, usd
 from .indicators import FORMULAS, NOTATION, WORLDS
 from .paths import ROOT
 
@@ -60,35 +60,60 @@ def synthesis() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def complementarity() -> str:
-    """A sentence on the pattern across sectors, counted from the latest indices of one source: the
-    ROK's Grubel–Lloyd index with the other focus economies, and whether both intensities exceed 1."""
-    from .conclusion import partner_runs
+def complementarity_sentences() -> list["Sentence"]:
+    """The pattern across sectors, from the latest indices of one source: the reporter's Grubel–Lloyd
+    index with the other focus economies (flows large enough to judge), and whether both intensities exceed 1."""
+    from .claims import claim, sentence
+    from .conclusion import partner_pairs
 
     cfg = config.load()
-    integrated, two_way, one_way = [], [], []
-    for s, partner, run in partner_runs("GL", "sum"):
-        gl, year = float(run["value"].iloc[-1]), int(run["year"].iloc[-1])
-        ei, ii = (s.ed.value(i, s.key, cfg.reporter, partner, year, "standard") for i in ("EI", "II"))
-        label = f"{style.prose(partner)} in {s.key} (GL {fmt(gl)})"
-        if gl < findings.threshold("complementarity"):
-            one_way.append(label)
-        elif findings.available(ei, ii) and ei > 1 and ii > 1:
-            integrated.append(label)
-        else:
-            two_way.append(label)
-    pairs = len(integrated) + len(two_way) + len(one_way)
+    floor = float(cfg.materiality_usd)
+    cut = findings.threshold("complementarity")
+    groups: dict[str, list] = {"integrated": [], "two-way": [], "one-way": []}
+    small = []
+    for s, p in partner_pairs():
+        if not findings.available(p.gl):
+            continue
+        if not p.material(floor):
+            small.append(f"{p.partner} in {s.title}")
+            continue
+        label = f"{p.partner} in {s.title} ({fmt(p.gl)})"
+        key = "one-way" if p.gl < cut else "integrated" if findings.available(p.ei, p.ii) and p.ei > 1 and p.ii > 1 \
+            else "two-way"
+        groups[key].append((label, p))
+    pairs = sum(len(v) for v in groups.values())
     reporter = style.prose(cfg.reporter)
     if pairs < 3:
-        return (f"This edition gives too few Grubel–Lloyd indices of {reporter} with the other two economies to "
-                "judge whether their trade is mainly one-way or mainly two-way.")
-    text = (f"Of the {pairs} sector and partner pairs of {reporter} that the data cover, trade is mainly one-way in "
-            f"{len(one_way)} and mainly two-way in {len(two_way) + len(integrated)}, of which {len(integrated)} "
-            "with both intensities above 1.")
-    for words, items in (("Integrated", integrated), ("Two-way", two_way), ("One-way", one_way)):
-        if items:
-            text += f" {words}: " + "; ".join(items) + "."
-    return text
+        return [sentence(f"This edition gives too few Grubel–Lloyd indices of {reporter} with the other focus economies, "
+                         "on flows large enough to judge, to say whether their trade is mainly one-way or two-way.")]
+    cl = []
+    for key, items in groups.items():
+        for _, p in items:
+            cl.append(claim("gl_band", indicator="GL", group=p.group, reporter=cfg.reporter, partner=p.partner_iso,
+                            variant="sum", years=[p.year], values={"GL": p.gl, "X": p.exports, "M": p.imports},
+                            expect="one-way" if key == "one-way" else "two-way", threshold=cut, coverage=p.coverage))
+            if key == "integrated":
+                cl += [claim("band", indicator=i, group=p.group, reporter=cfg.reporter, partner=p.partner_iso,
+                             variant="standard", years=[p.year], values={i: v}, expect="above 1", threshold=0.0,
+                             coverage=p.coverage) for i, v in (("EI", p.ei), ("II", p.ii))]
+    text = (f"Across the {pairs} sector and partner pairs of {reporter} with the other focus economies that the data "
+            f"cover, trade is mainly one-way in {len(groups['one-way'])} and mainly two-way in "
+            f"{len(groups['two-way']) + len(groups['integrated'])}, "
+            f"{len(groups['integrated']) or 'none'} of them with both intensities above 1")
+    lists = [f"{word}: {'; '.join(label for label, _ in groups[key])}" for key, word in
+             (("integrated", "two-way with both intensities above 1"), ("two-way", "two-way"), ("one-way", "one-way"))
+             if groups[key]]
+    out = [sentence(text + " (" + "; ".join(lists) + ").", *cl)]
+    if small:
+        out.append(sentence(f"Trade with {join_words(small)} is below {usd(floor)} a year and not judged."))
+    return out
+
+
+def complementarity() -> str:
+    """The pattern across sectors, as Markdown."""
+    from .claims import render
+
+    return render(complementarity_sentences())
 
 
 def dependency_table(screen: pd.DataFrame) -> Markdown:

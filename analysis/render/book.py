@@ -31,7 +31,7 @@ from .qmd import parse
 from .svg import from_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
-REF = re.compile(r"(?<![\w@/?])@((?:fig|tbl|sec)-[A-Za-z0-9_-]*[A-Za-z0-9_])")
+REF = re.compile(r"(?<![\w@/?\\])@((?:fig|tbl|sec)-[A-Za-z0-9_-]*[A-Za-z0-9_])")
 SEC = re.compile(r"^(#{1,6})\s+(.+?)\s*\{[^}]*#(sec-[A-Za-z0-9_-]+)[^}]*\}\s*$", re.M)
 H1 = re.compile(r"^#\s+(.+?)\s*(\{[^}]*\})?\s*$", re.M)
 
