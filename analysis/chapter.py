@@ -8,6 +8,7 @@ said in the note and never crossed by a trend sentence.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -36,6 +37,10 @@ def economies_text(focus: tuple[str, ...]) -> str:
 def partners_text(partners: tuple[str, ...]) -> str:
     """Partners in running text, the world last: 'China, Japan, the United States and the World'."""
     return join_words([style.prose(p) if p != WORLD else "the World" for p in partners])
+
+
+def earlier_title(key: str) -> str:
+    return products.SECTORS[key]
 
 
 def segment_name(group: str) -> str:
@@ -405,6 +410,17 @@ class Sector:
         return [self.position(e) for e in self.cfg.focus]
 
     def outside(self, top: int = 5) -> prose.Outside | None:
+        """Who is outside the comparison (see `_outside`), said once when an earlier sector leaves out the same."""
+        got = self._outside(top)
+        if got is None:
+            return None
+        for key in list(products.SECTORS)[:list(products.SECTORS).index(self.key)]:
+            earlier = Sector(key)._outside(top)
+            if earlier is not None and (earlier.exporters, earlier.uncovered) == (got.exporters, got.uncovered):
+                return dataclasses.replace(got, same_as=earlier_title(key))
+        return got
+
+    def _outside(self, top: int = 5) -> prose.Outside | None:
         """The sector's largest exporters in the source of the latest comparison that are not focus economies,
         and the configured partners that do not report to that source."""
         placed = [p for p in self.positions() if p.with_rsca]

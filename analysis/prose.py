@@ -64,6 +64,7 @@ class Outside:
     top: int = 5
     coverage: str = ""
     group: str = ""
+    same_as: str = ""        # an earlier sector whose comparison leaves out the same economies
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,14 @@ def outside(o: Outside | None, compared: int) -> list[Sentence]:
     n = _count_word(compared)
     parts = []
     cl = []
+    if o.same_as:
+        names = join_words(list(o.exporters.values()) + list(o.uncovered.values()))
+        cl = [claim("rank", indicator="X", group=o.group, partner="WLD", years=[o.year], expect=f"top{o.top}",
+                    economies=tuple(o.exporters), coverage=o.coverage)] if o.exporters else []
+        cl += [claim("missing", indicator="X", group=o.group, reporter=iso, years=[o.year], coverage=o.coverage)
+               for iso in o.uncovered]
+        return [sentence(f"As in {o.same_as}, {names} {'stands' if len(o.exporters) + len(o.uncovered) == 1 else 'stand'} "
+                         "outside the comparison.", *cl)]
     if o.exporters:
         parts.append(f"{join_words(list(o.exporters.values()))}, also among the {_count_word(o.top)} largest exporters of the sector "
                      f"in the source in {o.year}, {'is' if len(o.exporters) == 1 else 'are'} outside it")
@@ -406,7 +415,7 @@ def tsi_paragraph(positions: list[Position], sector: str) -> list[Sentence]:
         text, c, _ = _move_clause(pos, run, "TSI")
         cl.append(c)
         if text:
-            moves.append(f"{pos.economy}'s {text}")
+            moves.append(_subject(text, pos.economy))
     if moves:
         out.append(sentence(cap(f"Within one source, {join_words(moves)}."), *cl))
     elif cl:

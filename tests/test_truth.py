@@ -202,9 +202,11 @@ def test_memory_falls_back_to_hs6_with_a_note(sample_edition):
 def test_korea_relies_on_imports_of_japanese_equipment(sample_edition):
     from analysis.chapter import Sector
 
-    text = Sector("equipment").it_finding("equipment", "JPN")
-    assert "relies on imports from Japan" in text and "export-led" not in text
-    assert "bilateral TSI −" in text
+    from analysis import claims
+
+    text = claims.plain(Sector("equipment").sentences("it"))
+    assert "relied on imports from Japan" in text and "export-led" not in text
+    assert "TSI −0.82" in text
 
 
 def test_latest_year_is_the_latest_with_full_coverage(sample_edition):
@@ -260,8 +262,10 @@ def test_dependency_screen_matches_hand_arithmetic(sample_edition):
 def test_recommendation_evidence_follows_the_numbers(sample_edition):
     from analysis import conclusion
 
-    first = conclusion.evidence(1)
+    from analysis import claims
+
+    first = claims.plain(conclusion.evidence_sentences(1))
     assert "relies on imports from Japan" in first and "semiconductor manufacturing equipment (TSI −" in first
     for n in range(1, 6):
-        text = conclusion.evidence(n)
+        text = claims.plain(conclusion.evidence_sentences(n))
         assert text and "n/a" not in text and "nan" not in text.split()
