@@ -91,3 +91,19 @@ def counts(rows: list[dict]) -> dict[str, int]:
             "confirmed": sum(c["status"] == "confirmed" for c in claims_),
             "contradicted": sum(c["status"] == "contradicted" for c in claims_),
             "without claims": sum(r["status"] == "no claim" for r in rows)}
+
+
+def checked_text() -> str:
+    """A sentence for the methods appendix: how many sentences and claims this edition's check covered."""
+    from . import config, edition
+    from .paths import ROOT
+
+    rows = check(collect(ROOT), edition.current().stored.folder, float(config.load().materiality_usd))
+    n = counts(rows)
+    text = (f"In this edition, {n['claims']:,} claims in {n['sentences']:,} generated sentences were checked: "
+            f"{n['confirmed']:,} confirmed and {n['contradicted']:,} contradicted")
+    if n["without claims"]:
+        one = n["without claims"] == 1
+        text += (f"; {n['without claims']:,} {'sentence makes' if one else 'sentences make'} no checkable claim "
+                 f"({'it says' if one else 'they say'} what is left out or missing and why)")
+    return text + "."

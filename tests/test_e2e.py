@@ -217,3 +217,52 @@ def test_site_in_headless_chromium(demo):
     found = dom((out / "index.html").as_uri() + "?q=manufacturing+equipment")
     results = found[found.index('id="search-results"'):]
     assert 'href="chapters/equipment.html"' in results[:5000]
+
+
+SECTORS = ("memory", "system", "equipment", "materials")
+
+
+def running_text(page: Path) -> str:
+    """A page's paragraphs as text (figure notes, captions, tables and footnotes left out)."""
+    import html as html_lib
+
+    body = page.read_text(encoding="utf-8")
+    body = re.sub(r"<(script|style|figure|table|section class=\"footnotes).*?</\1[^>]*>", " ", body, flags=re.S)
+    paras = re.findall(r"<p[^>]*>(.*?)</p>", body, flags=re.S)
+    paras = [p for p in paras if "fig-source" not in p]
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", " ".join(paras)))
+
+
+def most_repeated_7gram(tmp: Path) -> tuple[int, str]:
+    from collections import Counter
+
+    counts: Counter = Counter()
+    for key in SECTORS:
+        words = re.findall(r"[\w’'−.–-]+", running_text(tmp / "_book" / "chapters" / f"{key}.html"))
+        counts.update(" ".join(words[i:i + 7]) for i in range(len(words) - 6))
+    gram, n = counts.most_common(1)[0]
+    return n, gram
+
+
+@pytest.mark.parametrize("edition", ["demo", "sample"])
+def test_sector_chapters_repeat_no_seven_words_more_than_six_times(edition, request):
+    tmp, b = request.getfixturevalue(edition)
+    n, gram = most_repeated_7gram(tmp)
+    assert n <= 6, (n, gram)
+
+
+@pytest.mark.parametrize("edition", ["demo", "sample"])
+def test_generated_sentences_are_in_the_checked_ledger(edition, request):
+    import json
+
+    tmp, b = request.getfixturevalue(edition)
+    rows = json.loads((tmp / "_book" / "data" / "claims.json").read_text(encoding="utf-8"))
+    assert rows and all(r["status"] in ("confirmed", "no claim") for r in rows)
+    ids = {r["id"] for r in rows}
+    page = (tmp / "_book" / "chapters" / "memory.html").read_text(encoding="utf-8")
+    spans = re.findall(r'<span id="(claim-[0-9a-f]{12})"\s+class="claim"\s+tabindex="0"\s+title="([^"]+)"', page)
+    assert spans and {s for s, _ in spans} <= ids
+    assert all(re.search(r"\d", title) for _, title in spans)     # each shows its numbers on hover or focus
+    formulas = re.sub(r"\s+", " ", (tmp / "_book" / "chapters" / "appendix-formulas.html").read_text(encoding="utf-8"))
+    assert re.search(r"[\d,]+ claims in [\d,]+ generated sentences were checked: [\d,]+ confirmed and 0 contradicted",
+                     formulas)
