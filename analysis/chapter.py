@@ -511,9 +511,19 @@ class Sector:
             return self._heading()
         raise ValueError(f"unknown lens {kind!r}")
 
+    def sourced(self, sentences: list[Sentence]) -> list[Sentence]:
+        """Each sentence with the sources of its numbers, for the hover text: the coverages its claims use."""
+        out = []
+        for s in sentences:
+            covs = dict.fromkeys(c.coverage for c in s.claims if c.coverage)
+            names = [str(self.meta.get(c, {}).get("description", c)) for c in covs]
+            text = ("Source: " + "; ".join(names) + ".") if names else self.source
+            out.append(dataclasses.replace(s, source=text))
+        return out
+
     def findings(self, kind: str) -> str:
         """The findings paragraph of a lens, as Markdown: every sentence generated from the numbers."""
-        return claims.render(self.sentences(kind))
+        return claims.render(self.sourced(self.sentences(kind)))
 
     def pair_summary(self, economy: str, partner: str) -> str:
         """GL and value balance of one focus economy with another in the latest year of one source."""
@@ -544,4 +554,4 @@ class Sector:
 
     def heading_finding(self) -> str:
         """RSCA in integrated circuits as a whole (heading 8542), as Markdown."""
-        return claims.render(self._heading())
+        return claims.render(self.sourced(self._heading()))
