@@ -200,7 +200,7 @@ def _value(ed: edition.Edition, row: pd.Series, group: str, target: int) -> Resu
 def _causes(ed: edition.Edition, row: pd.Series, group: str, year: int, cov: str, meta: dict,
             value: float = math.nan) -> list[str]:
     """The causes of a gap the data show, the specific ones first, the definitions last."""
-    out = [_small_flows(ed, row, group, year, cov), _hong_kong(ed, row, group, year, cov),
+    out = [_small_flows(ed, row, group, year, cov), _hong_kong(ed, row, group, year, cov, meta),
            _classification(ed, row, group, year, cov, value), _year_scale(ed, row, year, value),
            _outside_world(ed, row, group, year, cov, meta)]
     if row["indicator"] in ("IT", "RSCA", "quadrant", "trend", "TSI") and meta.get("world_mode") == "reporters":
@@ -216,18 +216,19 @@ def _small_flows(ed: edition.Edition, row: pd.Series, group: str, year: int, cov
     if row["indicator"] not in ("GL", "IT") or row["partner"] == WORLD:
         return ""
     x, m = (_flow(ed, [cov], year, row["reporter"], row["partner"], f, codes_of(group)) for f in ("X", "M"))
-    small = [v for v in (x, m) if not findings.available(v) or v < MATERIAL_FLOW_USD]
-    if not small:
+    used = {"export": [x], "import": [m]}.get(str(row["direction"]), [x, m])
+    if not [v for v in used if not findings.available(v) or v < MATERIAL_FLOW_USD]:
         return ""
     return (f"small flows: exports {usd(x) if findings.available(x) else 'not in the file'}, imports "
             f"{usd(m) if findings.available(m) else 'not in the file'} in {year}, under the {usd(MATERIAL_FLOW_USD)} "
             f"a year below which one shipment moves the index; the gap is within the noise of flows this size")
 
 
-def _hong_kong(ed: edition.Edition, row: pd.Series, group: str, year: int, cov: str) -> str:
+def _hong_kong(ed: edition.Edition, row: pd.Series, group: str, year: int, cov: str, meta: dict) -> str:
     """Mirrored imports from China leave out Chinese goods shipped through Hong Kong, which an importer's
     record by origin counts as imports from China: named when Hong Kong's share passes the threshold."""
-    if row["partner"] != "CHN" or row["indicator"] not in BILATERAL or row["direction"] == "export":
+    if row["partner"] != "CHN" or row["indicator"] not in BILATERAL or row["direction"] == "export" \
+            or not meta.get("imports_mirrored"):
         return ""
     hk, cn = (_flow(ed, [cov], year, row["reporter"], p, "M", codes_of(group)) for p in ("HKG", "CHN"))
     if not findings.available(hk, cn) or hk / (hk + cn) <= findings.threshold("hong_kong"):
@@ -257,8 +258,8 @@ def _classification(ed: edition.Edition, row: pd.Series, group: str, year: int, 
     whole = value + sum(others.values())
     return (f"classification: {style.prose(exporter)}'s record puts {usd(biggest)} of this trade in {year} under HS "
             f"{code} and {usd(value)} under HS {', '.join(codes_of(group))} ({usd(whole)} under all the sector's "
-            f"codes); the published value, {stated / value:.0f} times the latter, is of the order of the whole, so the "
-            f"two records classify this trade differently")
+            f"codes); the published value, {stated / value:.0f} times the latter, is of the order of the whole: the "
+            f"two records most likely classify this trade differently")
 
 
 def _year_scale(ed: edition.Edition, row: pd.Series, year: int, value: float) -> str:
@@ -305,12 +306,18 @@ def _outside_world(ed: edition.Edition, row: pd.Series, group: str, year: int, c
             return ""
         return (f"partner outside the world: Chinese Taipei is not in this world, yet exported {usd(tw)} of these "
                 f"codes in {year} (Taiwan customs), {tw / here:.0%} of the {usd(float(here))} its economies exported")
-    tw = _flow(ed, taiwan, year, TAIWAN, row["reporter"], "X", codes)
-    m = _flow(ed, [cov], year, row["reporter"], WORLD, "M", codes)
-    if not findings.available(tw, m) or m <= 0 or tw / m < OUTSIDE_SHARE:
+    x, m = (_flow(ed, [cov], year, row["reporter"], WORLD, f, codes) for f in ("X", "M"))
+    to_tw, from_tw = (_flow(ed, taiwan, year, TAIWAN, row["reporter"], f, codes) for f in ("M", "X"))
+    to_tw, from_tw = (v if findings.available(v) else 0.0 for v in (to_tw, from_tw))
+    if not findings.available(x, m) or x + m <= 0 or (to_tw + from_tw) / (x + m) < OUTSIDE_SHARE:
         return ""
-    return (f"partner outside the world: {style.prose(row['reporter'])}'s imports from Chinese Taipei, {usd(tw)} in "
-            f"{year} (Taiwan customs), are missing from its imports here ({usd(m)}, {tw / m:.0%} more)")
+    x2, m2 = x + to_tw, m + from_tw
+    who = style.prose(row["reporter"])
+    before, after = fmt((x - m) / (x + m)), fmt((x2 - m2) / (x2 + m2))
+    effect = f"unchanged at {before}" if before == after else f"{after}, not {before}"
+    return (f"partner outside the world: Chinese Taipei is not in it, yet Taiwan customs record {usd(to_tw)} of "
+            f"imports from {who} and {usd(from_tw)} of exports to {who} in {year}; with them {who}'s TSI would be "
+            f"{effect}")
 
 
 # --- quadrant statements --------------------------------------------------------------------------
@@ -411,6 +418,11 @@ def table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _count(n: int, one: str, many: str) -> str:
+    """'1 is', '3 are': a count with its verb."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def summary(df: pd.DataFrame) -> str:
     """One line: how many recomputed, comparable, within tolerance, not comparable and why, inconsistent."""
     n, done = len(df), int(df["_recomputed"].sum())
@@ -421,10 +433,11 @@ def summary(df: pd.DataFrame) -> str:
     why = ", ".join(f"{int(kinds[k])} {MISMATCH_WORDS[k]}" for k in MISMATCH_WORDS if k in kinds.index)
     slips = df.loc[df["_slip"], "ID"].tolist()
     line = (f"Of {n} published values, {done} are recomputed from this edition and {n - done} cannot be. "
-            f"{len(comparable)} are comparable (same segment and codes, a year the statement covers): {within} of them "
-            f"fall within tolerance (±{TOLERANCE_INDEX} for indices, ±{TOLERANCE_VALUE:.0%} for values) or inside the "
-            f"published range, {len(comparable) - within} do not. {len(other)} are not comparable ({why}; a statement "
-            f"may differ in more than one) and are shown for context, not scored.")
+            f"{_count(len(comparable), 'is', 'are')} comparable (same segment and codes, a year the statement covers): "
+            f"{_count(within, 'falls', 'fall')} within tolerance (±{TOLERANCE_INDEX} for indices, "
+            f"±{TOLERANCE_VALUE:.0%} for values) or inside the published range, {len(comparable) - within} not. "
+            f"{_count(len(other), 'is', 'are')} not comparable ({why}; a statement may differ in more than one) "
+            f"and shown for context, not scored.")
     if slips:
         line += (f" {len(slips)} published statement{'s' if len(slips) > 1 else ''} ({', '.join(slips)}) "
                  f"contradict{'' if len(slips) > 1 else 's'} another part of the published chapter.")

@@ -77,8 +77,8 @@ def test_summary_counts_comparable_and_not_comparable_apart():
         {"ID": "D", "_recomputed": False, "_comparable": False, "_within": False, "_mismatch": (), "_slip": False}])
     line = reproduction.summary(df)
     assert line.startswith("Of 4 published values, 3 are recomputed from this edition and 1 cannot be.")
-    assert "2 are comparable" in line and "1 of them fall within tolerance" in line and "1 do not" in line
-    assert "1 are not comparable (1 other segment, 1 other year;" in line
+    assert "2 are comparable" in line and "1 falls within tolerance" in line and "range, 1 not." in line
+    assert "1 is not comparable (1 other segment, 1 other year;" in line
     assert "1 published statement (B) contradicts another part" in line
 
 
@@ -114,7 +114,9 @@ def test_small_flows_not_fob_cif_explain_the_amplifier_gl(repro):
 def test_hong_kong_partner_outside_the_world_and_codes_are_named(repro):
     reasons = repro["Reasons for a gap, from the data"]
     assert "Hong Kong: imports from Hong Kong, China (USD 505 million in 2022, 26% of China" in reasons["S5"]
-    assert "partner outside the world: China's imports from Chinese Taipei" in reasons["S2"]
+    assert ("Taiwan customs record USD 11.4 billion of imports from China and USD 47.8 billion of exports to China "
+            "in 2022; with them China's TSI would be −0.54, not −0.52") in reasons["S2"]
+    assert "with them the ROK's TSI would be −0.49, not −0.54" in reasons["E2"]    # part of E2's gap
     assert repro.loc["T4", "Verdict"] == "not comparable: other codes, other year"
 
 
@@ -130,5 +132,6 @@ def test_summary_is_honest_about_comparability(repro):
     other = int((repro["_recomputed"] & ~repro["_comparable"]).sum())
     assert comparable + other + int((~repro["_recomputed"]).sum()) == len(repro)
     assert f"{comparable} are comparable" in line and f"{other} are not comparable" in line
+    assert comparable == 13 and other == 29
     assert "carry a reason read from the data, or need none" not in line
     assert "(M1, M4, E9, T8)" in line
