@@ -27,6 +27,8 @@ DODGE_NOTE = "Markers of equal or nearly equal values are set side by side."
 # of the x range apart (about one marker's width at print size).
 COINCIDE_Y = 0.06
 DODGE_X = 0.022
+# The same for the points of the quadrant chart's large panel, on both axes.
+QUADRANT_COINCIDE = 0.015
 # Room below 0 so that a value of 0 (one-way trade) shows as a whole marker, not one hidden under the axis.
 ZERO_MARGIN = 0.04
 
@@ -65,23 +67,35 @@ def _stretches(path: pd.DataFrame) -> list[pd.DataFrame]:
     return out
 
 
-def dodge(df: pd.DataFrame, order: list[str], y_tol: float, x_step: float) -> pd.Series:
-    """The x at which to draw each point: its year, moved sideways where points of several partners coincide.
+def dodge(df: pd.DataFrame, order: list[str], y_tol: float, x_step: float, *, x: str = "year", y: str = "value",
+          who: str = "partner", x_tol: float = 0.0) -> pd.Series:
+    """Where to draw each point on x: moved sideways where points of different series coincide.
 
-    Points of one year whose values lie within `y_tol` of each other (in a chain) form a group; a group of
-    n is spread symmetrically, `x_step` apart, in the order of `order`. Deterministic; single points stay.
+    Points of different series (`who`) within `x_tol` and `y_tol` of each other hide each other; linked
+    in chains, they form a group, spread symmetrically `x_step` apart in the order of `order`, then of x.
+    Deterministic; a point that coincides with none stays where it is.
     """
-    x = df["year"].astype(float).copy()
+    pos = df[x].astype(float).copy()
+    pts = df.dropna(subset=[x, y])
+    if len(pts) < 2:
+        return pos
+    xs, ys, names = pts[x].to_numpy(float), pts[y].to_numpy(float), pts[who].to_numpy()
+    near = ((np.abs(xs[:, None] - xs[None, :]) <= x_tol) & (np.abs(ys[:, None] - ys[None, :]) <= y_tol)
+            & (names[:, None] != names[None, :])) | np.eye(len(pts), dtype=bool)
+    group = np.arange(len(pts))
+    while True:  # each point takes the smallest label among its neighbours until the chains agree
+        merged = np.array([group[near[i]].min() for i in range(len(pts))])
+        if (merged == group).all():
+            break
+        group = merged
     rank = {p: i for i, p in enumerate(order)}
-    for _, same_year in df.dropna(subset=["value"]).groupby("year"):
-        pts = same_year.assign(_rank=same_year["partner"].map(rank)).sort_values(["value", "_rank"])
-        group = pts["value"].diff().fillna(0).abs().gt(y_tol).cumsum()
-        for _, g in pts.groupby(group):
-            if len(g) < 2:
-                continue
-            g = g.sort_values("_rank")
-            x.loc[g.index] += (np.arange(len(g)) - (len(g) - 1) / 2) * x_step
-    return x
+    for label in np.unique(group):
+        members = pts.index[group == label]
+        if len(members) < 2:
+            continue
+        members = sorted(members, key=lambda i: (rank.get(pts.at[i, who], len(rank)), pts.at[i, x]))
+        pos.loc[members] += (np.arange(len(members)) - (len(members) - 1) / 2) * x_step
+    return pos
 
 
 def _limits(values: np.ndarray) -> tuple[float, float]:
@@ -104,6 +118,11 @@ def quadrant_chart(data: pd.DataFrame, *, label: str = "") -> Figure:
     fig, ax = plt.subplots(figsize=(style.PRINT_WIDTH_IN, style.PRINT_WIDTH_IN * 0.78))
     clean = data.dropna(subset=["RSCA", "TSI"])
     xlim, ylim = _limits(clean["RSCA"].to_numpy(float)), _limits(clean["TSI"].to_numpy(float))
+    width, height = xlim[1] - xlim[0], ylim[1] - ylim[0]
+    # Points of different economies that would hide each other are set side by side (stated at the foot).
+    clean = clean.assign(x=dodge(clean, list(dict.fromkeys(clean["economy"])), QUADRANT_COINCIDE * height,
+                                 QUADRANT_COINCIDE * width, x="RSCA", y="TSI", who="economy",
+                                 x_tol=QUADRANT_COINCIDE * width))
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.axhline(0, color="#333333", lw=0.9)
@@ -128,7 +147,7 @@ def quadrant_chart(data: pd.DataFrame, *, label: str = "") -> Figure:
         runs = _runs(path)
         changes |= {int(run["year"].iloc[0]) for run in runs[1:]}
         for n, run in enumerate(runs):
-            x, y = run["RSCA"].to_numpy(), run["TSI"].to_numpy()
+            x, y = run["x"].to_numpy(), run["TSI"].to_numpy()
             latest = n == len(runs) - 1
             ax.plot(x, y, color=color, lw=1.3, ls="-" if latest else "--", alpha=1 if latest else 0.7,
                     marker=style.MARKERS.get(str(economy), "o"), ms=3,
@@ -140,7 +159,7 @@ def quadrant_chart(data: pd.DataFrame, *, label: str = "") -> Figure:
             labels.append((str(int(years[0])), x[0], y[0], color))
             if len(years) > 1:
                 labels.append((str(int(years[-1])), x[-1], y[-1], color))
-    _place_year_labels(fig, ax, labels, np.vstack([clean[["RSCA", "TSI"]].to_numpy(), list(numerals.values())]))
+    _place_year_labels(fig, ax, labels, np.vstack([clean[["x", "TSI"]].to_numpy(), list(numerals.values())]))
     if not clean.empty:
         handles, names = ax.get_legend_handles_labels()
         if changes:
@@ -149,6 +168,7 @@ def quadrant_chart(data: pd.DataFrame, *, label: str = "") -> Figure:
         ax.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=5, frameon=False)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     _label(fig, label)
+    _dodge_note(fig, bool((clean["x"] != clean["RSCA"]).any()))
     return fig
 
 

@@ -218,3 +218,13 @@ def test_change_of_source_is_in_the_quadrant_legend():
     assert dashed.get_linestyle() == "--"
     plain = figures.quadrant_chart(quadrant_data()).axes[0].get_legend()
     assert not any("change of source" in t.get_text() for t in plain.get_texts())
+
+
+def test_quadrant_points_of_two_economies_at_one_place_are_set_apart():
+    rows = [("KOR", 2019, 0.3, 0.2), ("KOR", 2022, 0.5, 0.4), ("CHN", 2019, -0.4, -0.3), ("CHN", 2022, 0.3, 0.2)]
+    fig = figures.quadrant_chart(pd.DataFrame(rows, columns=["economy", "year", "RSCA", "TSI"]))
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines() if not line.get_label().startswith("_")}
+    kor, chn = list(lines["ROK"].get_xdata()), list(lines["China"].get_xdata())
+    assert kor[0] < 0.3 < chn[1] and kor[1] == 0.5 and chn[0] == -0.4       # only the coincident pair moves
+    assert figures.DODGE_NOTE in texts(fig)
+    assert figures.DODGE_NOTE not in texts(figures.quadrant_chart(quadrant_data()))
