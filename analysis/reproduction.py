@@ -201,7 +201,7 @@ def _causes(ed: edition.Edition, row: pd.Series, group: str, year: int, cov: str
             value: float = math.nan) -> list[str]:
     """The causes of a gap the data show, the specific ones first, the definitions last."""
     out = [_small_flows(ed, row, group, year, cov), _hong_kong(ed, row, group, year, cov, meta),
-           _classification(ed, row, group, year, cov, value), _year_scale(ed, row, year, value),
+           _classification(ed, row, group, year, cov, value), _year_scale(ed, row, group, year, value),
            _outside_world(ed, row, group, year, cov, meta)]
     if row["indicator"] in ("IT", "RSCA", "quadrant", "trend", "TSI") and meta.get("world_mode") == "reporters":
         out.append(f"world = {meta.get('world')}")
@@ -262,10 +262,12 @@ def _classification(ed: edition.Edition, row: pd.Series, group: str, year: int, 
             f"two records most likely classify this trade differently")
 
 
-def _year_scale(ed: edition.Edition, row: pd.Series, year: int, value: float) -> str:
-    """How much the exporter's IC exports to the world moved between the year used and the year stated."""
+def _year_scale(ed: edition.Edition, row: pd.Series, group: str, year: int, value: float) -> str:
+    """How much the exporter's IC exports to the world moved between the year used and the year stated,
+    and whether that can explain the gap (a value's gap beyond `YEAR_EXPLAINS` times that change cannot)."""
     target = int(row["year_to"])
-    if year == target or row["indicator"] != "value" or not codes_of_heading(row):
+    codes = codes_of(group)
+    if year == target or row["indicator"] != "value" or not codes or not all(c.startswith(HEADING) for c in codes):
         return ""
     exporter = row["partner"] if row["direction"] == "import" else row["reporter"]
     covs = [n for n, m in ed.stored.manifest.get("coverages", {}).items() if HEADING in m.get("codes", [])]
@@ -278,16 +280,9 @@ def _year_scale(ed: edition.Edition, row: pd.Series, year: int, value: float) ->
     if findings.available(stated, value) and value > 0:
         ratio = stated / value
         if not (b / a) / YEAR_EXPLAINS <= ratio <= (b / a) * YEAR_EXPLAINS:
-            size = f"{ratio:.0f}-fold" if ratio >= 2 else f"{1 / ratio:.1f}-fold" if ratio <= 0.5 else f"{ratio - 1:+.0%}"
-            text += f", so the change of year does not explain a {size.replace('-', '−') if size[0] in '+-' else size} gap"
+            fold = max(ratio, 1 / ratio)
+            text += f", so the change of year does not explain a {fold:.{0 if fold >= 10 else 1}f}-fold gap"
     return text
-
-
-def codes_of_heading(row: pd.Series) -> bool:
-    """True when the statement's codes lie under the heading whose world exports give a year's scale."""
-    group = group_of_published(row["segment"])
-    codes = codes_of(group) if group else ()
-    return bool(codes) and all(c.startswith(HEADING) for c in codes)
 
 
 def _outside_world(ed: edition.Edition, row: pd.Series, group: str, year: int, cov: str, meta: dict) -> str:
