@@ -232,16 +232,16 @@ def test_reproduction_reasons_are_specific(sample_edition):
 
     df = reproduction.table().set_index("ID")
     reasons = df["Reasons for a gap, from the data"]
-    assert "no DRAM national lines; HS 854232 (all memory) used" in reasons["M3"]
+    assert "no DRAM national lines for the ROK; HS 854232 (all memory) used" in reasons["M3"]
     assert "no 2023 data; 2022 used" in reasons["E4"]
     assert "3 of the group's 5 codes in the source" in reasons["T4"]
     assert "mirrored from partners' exports" in reasons["E5"]
     assert "world = the 29 economies" in reasons["E9"]
     assert "trade in all goods between economies is not in this edition" in reasons["A1"]
-    assert df.loc["M5", "Verdict"] == "in range" and df.loc["E2", "Verdict"].startswith("below the range")
+    assert df.loc["M10", "Verdict"] == "in range; in range" and df.loc["E2", "Verdict"].startswith("below the range")
     assert df.loc["E1", "Verdict"] == "same quadrant"
     line = reproduction.summary(reproduction.table())
-    assert line.startswith("Of 44 published values, 42 are recomputed")
+    assert line.startswith("Of 44 published values, 42 are recomputed from this edition and 2 cannot be.")
 
 
 def test_dependency_screen_matches_hand_arithmetic(sample_edition):
