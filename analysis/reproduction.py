@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import edition, findings, style
+from . import config, edition, findings, style
 from .findings import fmt, usd
 from .paths import REFERENCE
 from .products import codes_of, group_of_published
@@ -28,7 +28,6 @@ from .schema import WORLD
 NATIONAL_SEGMENTS = {"DRAM", "MCP/flash", "MCP"}
 TOLERANCE_INDEX = 0.05       # an index within ±0.05 of the published value counts as reproduced
 TOLERANCE_VALUE = 0.10       # a USD value within ±10 %
-MATERIAL_FLOW_USD = 10e6     # below USD 10 million a year a single shipment moves an index: too small to judge by
 HEADING = "8542"             # heading whose exports to the world give the scale of a change of year
 YEAR_EXPLAINS = 2.0          # a gap beyond twice (or under half) the heading's own change is more than the year explains
 OUTSIDE_SHARE = 0.05         # trade of an economy outside the world is named when it adds at least 5 %
@@ -217,10 +216,10 @@ def _small_flows(ed: edition.Edition, row: pd.Series, group: str, year: int, cov
         return ""
     x, m = (_flow(ed, [cov], year, row["reporter"], row["partner"], f, codes_of(group)) for f in ("X", "M"))
     used = {"export": [x], "import": [m]}.get(str(row["direction"]), [x, m])
-    if not [v for v in used if not findings.available(v) or v < MATERIAL_FLOW_USD]:
+    if not [v for v in used if not findings.available(v) or v < config.load().materiality_usd]:
         return ""
     return (f"small flows: exports {usd(x) if findings.available(x) else 'not in the file'}, imports "
-            f"{usd(m) if findings.available(m) else 'not in the file'} in {year}, under the {usd(MATERIAL_FLOW_USD)} "
+            f"{usd(m) if findings.available(m) else 'not in the file'} in {year}, under the {usd(config.load().materiality_usd)} "
             f"a year below which one shipment moves the index; the gap is within the noise of flows this size")
 
 
