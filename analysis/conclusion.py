@@ -163,7 +163,8 @@ def evidence_sentences(number: int) -> list[Sentence]:
                 refs.append(f"sec-{s.key}-gl")
             c = p.gl_change
             if number == 4 and c is not None and c.word == "up":
-                rising.append(f"{s.title} with {p.partner} ({fmt(c.first)} in {c.first_year} to {fmt(c.last)} in {c.last_year})")
+                rising.append(f"{s.title} with {p.partner} ({c.first_year}–{c.last_year}: "
+                              f"{prose.span_values(c.first, c.last, c.fitted, len(c.years))})")
                 cl.append(claim("trend", indicator="GL", group=p.group, reporter=cfg.reporter, partner=p.partner_iso,
                                 variant="sum", years=list(c.years), values={"first": c.first, "last": c.last,
                                                                              "fitted": c.fitted},

@@ -153,6 +153,12 @@ def listing(items: list[str], noun: str = "pairs", limit: int = LIST_LIMIT) -> s
     return join_words(items[:limit] + [f"{len(items) - limit} other {noun}"])
 
 
+def span_values(first: float, last: float, fitted: float, n: int) -> str:
+    """'0.71 to 0.78', with the fitted change when the stretch has three years or more (the judgement uses it)."""
+    text = f"{_num(first)} to {_num(last)}"
+    return text + f", fitted change {'+' if fitted > 0 else ''}{_num(fitted)}" if n >= 3 else text
+
+
 def _subject(clause: str, economy: str) -> str:
     """A clause written with 'it'/'its' as subject, given the economy's name instead."""
     if clause.startswith("its "):
@@ -303,7 +309,7 @@ def _move_clause(pos: Position, run: list[Point], indicator: str) -> tuple[str, 
               expect=word, threshold=CHANGE, coverage=pos.coverage, world=pos.world)
     if move in ("flat", "mixed"):
         return "", c, 0.0
-    text = f"{move} ({indicator} {_num(values[0])} to {_num(values[-1])})"
+    text = f"{move} ({indicator} {span_values(values[0], values[-1], fitted, len(values))})"
     return text, c, abs(fitted)
 
 
@@ -564,7 +570,7 @@ def _gl_changes(lens: Lens, pairs: list[Pair]) -> list[Sentence]:
         c = p.gl_change
         word = "flat" if c.word == "mixed" else c.word
         cl.append(_change_claim(lens, p, c, "GL", "sum"))
-        detail = "" if word == "flat" else f" ({_num(c.first)} to {_num(c.last)})"
+        detail = "" if word == "flat" else f" ({span_values(c.first, c.last, c.fitted, len(c.years))})"
         groups.setdefault(word, []).append((abs(c.fitted), p.label(lens.several) + detail))
     first = min(p.gl_change.first_year for p in pairs)
     last = max(p.gl_change.last_year for p in pairs)
@@ -655,7 +661,7 @@ def intensities(lens: Lens) -> list[Sentence]:
         first = min(c.first_year for _, c in moved)
         parts = []
         for verb, up in (("rose", True), ("fell", False)):
-            items = [f"{p.label(lens.several)} ({_num(c.first)} to {_num(c.last)})" for p, c in moved
+            items = [f"{p.label(lens.several)} ({span_values(c.first, c.last, c.fitted, len(c.years))})" for p, c in moved
                      if (c.word == "up") == up]
             if items:
                 parts.append(f"{verb} with {listing(items)}")
