@@ -63,7 +63,7 @@ def _data_reasons(ed: edition.Edition, row: pd.Series, group: str, used: pd.Seri
     held = [c for c in wanted if c in meta.get("codes", [])]
     if len(held) < len(wanted):
         reasons.append(f"{len(held)} of the group's {len(wanted)} codes in the source (HS {', '.join(held)})")
-    if row["indicator"] in ("IT", "RSCA", "quadrant", "trend", "TSI") and meta.get("world_mode") == "reporters":
+    if row["indicator"] in ("IT", "RSCA", "quadrant", "trend", "TSI") and meta.get("world_mode") in ("reporters", "panel"):
         reasons.append(f"world = {meta.get('world')}")
     if row["indicator"] in ("GL", "IT", "TSI", "quadrant", "trend") and meta.get("imports_mirrored"):
         reasons.append("imports mirrored from partners' exports (FOB, not CIF)")
