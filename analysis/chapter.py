@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import config, countries, coverage, edition, figures, findings, products, prose, style
+from . import config, countries, coverage, edition, figures, findings, products, prose, style, worlds
 from .findings import available, fmt, join_words, span
 from .schema import WORLD
 
@@ -175,7 +175,26 @@ class Sector:
         rows = self._rows(indicator, groups, reporters=[self.cfg.reporter], partners=list(self.cfg.partners))
         out = rows[(rows["variant"] == variant) & rows["year"].isin(self.recent_years)].copy()
         out["segment"] = out["group"].map(segment_name)
-        return out
+        return self.with_flows(out)
+
+    def with_flows(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Bilateral indicator rows with the flows behind them: `exports_usd`, `imports_usd` (the
+        reporter's, in the row's coverage and year; NaN where the coverage gives none) and `material`
+        (their sum reaches the configured floor, `report: materiality-usd`)."""
+        flows = [self.trade(str(g), str(r), str(p), int(y), str(c)) for g, r, p, y, c in
+                 zip(rows["group"], rows["reporter"], rows["partner"], rows["year"], rows["coverage"])]
+        rows = rows.assign(exports_usd=[f[0] for f in flows], imports_usd=[f[1] for f in flows])
+        return rows.assign(material=[self.is_material(x, m) for x, m in flows])
+
+    @property
+    def materiality_usd(self) -> float:
+        """USD a year below which a bilateral flow carries no judgement (`report: materiality-usd`)."""
+        return float(self.cfg.materiality_usd)
+
+    def is_material(self, exports: float, imports: float) -> bool:
+        """True when exports plus imports (USD, a year) reach the materiality floor; missing flows count as none."""
+        total = sum(v for v in (exports, imports) if available(v))
+        return total >= self.materiality_usd
 
     def gl_data(self) -> pd.DataFrame:
         return self._bilateral("GL", "sum", self.segments("gl"))
@@ -248,7 +267,77 @@ class Sector:
         held = [c for c in self._codes(kind) if c in m.get("codes", [])]
         codes = f"HS {', '.join(held)}" if held else "the codes of the product table"
         text = f"{span(years)}: {m.get('description', name)}; {codes}; world = {m.get('world', 'as reported')}"
+        if m.get("floor"):
+            text += f"; {m['floor']}"
         return text + "."
+
+    def partner_source_notes(self, data: pd.DataFrame) -> list[str]:
+        """Partners drawn from another source than the rest of a figure's year (Chinese Taipei from Taiwan
+        customs), each said with its source and how the reporter's flows are read from it."""
+        out = []
+        for year, part in data.groupby("year"):
+            counts = part.groupby("coverage")["partner"].nunique()
+            if len(counts) < 2:
+                continue
+            main = counts.idxmax()
+            for cov, rows in part[part["coverage"] != main].groupby("coverage"):
+                m = self.meta.get(str(cov), {})
+                names = join_words([style.prose(p) for p in dict.fromkeys(rows["partner"])])
+                reporters = [r for r in m.get("reporters", []) if r in set(rows["partner"])]
+                how = (f": {style.prose(reporters[0])}'s own report, {style.prose(self.cfg.reporter)}'s exports "
+                       f"to it being its imports from {style.prose(self.cfg.reporter)}" if reporters else "")
+                source = edition.SOURCE_NAMES.get(m.get("source", ""), m.get("source", str(cov)))
+                out.append(f"{names} in {int(year)}: {m.get('description', cov)} ({source}){how}.")
+        return out
+
+    def missing_partner_notes(self) -> list[str]:
+        """Partners of the intensity figure with no value in any segment, each with the reason."""
+        data = self.it_data().dropna(subset=["value"])
+        out = []
+        for p in self.cfg.partners:
+            if p == WORLD or p in set(data["partner"]):
+                continue
+            why = self.intensity_missing(self.segments("it")[0], p)
+            reason = why["EI"] or why["II"] or self._why_missing(p)
+            out.append(f"Trade intensity with {style.prose(p)} is {edition.NOT_AVAILABLE}: {reason}.")
+        return out
+
+    # --- RSCA under alternative worlds -------------------------------------------------------------
+    def world_sensitivity(self) -> pd.DataFrame:
+        """Each (RSCA, TSI) point of the competitiveness figure with its RSCA in every alternative world
+        (`worlds.ALTERNATIVES`), the Taiwan source used, and `depends`: the quadrant changes with the world."""
+        points = self.quadrant_data.dropna(subset=["RSCA", "TSI"])
+        alt = worlds.of_edition(self.ed)
+        alt = alt[alt["group"] == self.key].drop(columns=["group", worlds.STATED])
+        out = points.merge(alt.rename(columns={"reporter": "economy"}), on=["coverage", "economy", "year"], how="left")
+        out[worlds.STATED] = out["RSCA"]
+        names = list(worlds.ALTERNATIVES)
+        out["depends"] = [worlds.depends(t, dict(zip(names, v)))
+                          for t, v in zip(out["TSI"], out[names].itertuples(index=False, name=None))]
+        return out.assign(sector=self.key)
+
+    def world_dependent(self, economy: str, year: int) -> bool:
+        """True when the quadrant of an economy's point in `year` changes with the choice of world."""
+        rows = self.world_sensitivity()
+        hit = rows[(rows["economy"] == economy) & (rows["year"] == int(year))]
+        return bool(hit["depends"].any())
+
+    def world_notes(self) -> list[str]:
+        """What the competitiveness note says about the world: partner scope, Chinese Taipei, dependence."""
+        data = self.world_sensitivity()
+        if data.empty:
+            return []
+        out = [f"{m['scope'][0].upper()}{m['scope'][1:]}." for c in data["coverage"].unique()
+               if (m := self.meta.get(str(c), {})).get("scope")]
+        if data[worlds.WITH_TWN].notna().any() or data["reason_" + worlds.WITH_TWN].fillna("").ne("").any():
+            out.append("Chinese Taipei is not in this world, as it reports to no Comtrade file and the file has no "
+                       "import side to mirror; the methods appendix recomputes each RSCA with its exports added "
+                       "from Taiwan customs.")
+        hit = data[data["depends"]]
+        if len(hit):
+            points = join_words([f"{style.prose(e)} in {y}" for e, y in zip(hit["economy"], hit["year"])])
+            out.append(f"The quadrant of {points} depends on the choice of world (see the methods appendix).")
+        return out
 
     def note(self, kind: str) -> str:
         """Source, what each coverage covers (codes, years, world), breaks, fallbacks and the label."""
@@ -264,9 +353,15 @@ class Sector:
             parts.append(f"{style.prose(self.cfg.reporter, start=True)}'s trade with each partner.")
         for name, part in data.groupby("coverage", sort=False):
             parts.append(self._coverage_sentence(str(name), sorted(part["year"].unique()), kind))
+        if kind != "quadrant":
+            parts += self.partner_source_notes(data)
+        if kind == "it":
+            parts += self.missing_partner_notes()
         if kind == "quadrant" and self.rsca_available and "unctadstat" in self.ed.stored.manifest.get("totals_sources", []):
             parts.append("Exports of all goods, the denominators of RSCA: UNCTADstat, summed over the same economies "
                          "as the sector's world.")
+        if kind == "quadrant" and self.rsca_available:
+            parts += self.world_notes()
         for b in self.breaks(kind):
             parts.append(f"Break in {b.year}: the source changes from {self.meta.get(b.before, {}).get('description', b.before)} "
                          f"to {self.meta.get(b.after, {}).get('description', b.after)}, with another world and other "
@@ -427,12 +522,46 @@ class Sector:
         """GL with each partner in the latest year, its change within one source, and the gaps."""
         return prose.two_way(self.two_way(group))
 
-    def _why_missing(self, partner: str) -> str:
-        """Why the data give no bilateral values with a partner, in words."""
+    def _why_missing(self, partner: str, group: str | None = None, indicator: str = "TSI") -> str:
+        """Why the data give no value of a bilateral indicator with a partner, in words.
+
+        From the rows the edition holds for the pair (the engine's reason for a missing value, in
+        words), or, where it holds none, from the sources: whether the partner reports anywhere.
+        """
+        rows = self.ed.indicators
+        if group is not None:
+            rows = rows[(rows["indicator"] == indicator) & (rows["group"] == group)
+                        & (rows["reporter"] == self.cfg.reporter) & (rows["partner"] == partner)]
+            shown = rows[rows["year"].isin(self.recent_years)]
+            rows = shown if len(shown) else rows
+            if len(rows) and rows["value"].isna().all():
+                last = rows.sort_values("year").iloc[-1]
+                return self._reason_words(str(last["reason"]), partner, str(last["coverage"]))
+            if rows["value"].notna().any():
+                return ""
         reporters = {r for m in self.meta.values() for r in m.get("reporters", [])}
         if partner not in reporters:
             return f"{style.prose(partner)} reports in none of this edition's bilateral sources"
         return "this edition's files do not give both directions of that trade"
+
+    def _reason_words(self, reason: str, partner: str, cov: str) -> str:
+        """The engine's reason for a missing bilateral value, said of this reporter and partner."""
+        source = self.meta.get(cov, {}).get("description", cov)
+        who, other = style.prose(self.cfg.reporter), style.prose(partner)
+        if reason in ("X_cp missing", "M_cp missing"):
+            flow = "exports to" if reason.startswith("X") else "imports from"
+            return (f"the only source of {who}'s trade with {other} ({source}) does not give {who}'s {flow} the "
+                    "whole world, so the intensity's denominators cannot come from the same source")
+        if reason in ("M_dp (partner's imports) missing", "X_dp (partner's exports) missing", "M_wp missing",
+                      "X_wp missing"):
+            return f"{source} does not give {other}'s or the world's trade in the same codes"
+        if reason in ("exports missing", "imports missing", "no flow reported"):
+            return f"{source} does not give both directions of {who}'s trade with {other}"
+        return f"{reason} ({source})" if reason else "this edition's files do not give it"
+
+    def intensity_missing(self, group: str, partner: str) -> dict[str, str]:
+        """Why export and import intensity with a partner are missing in a segment ('' where a value exists)."""
+        return {ind: self._why_missing(partner, group, ind) for ind in ("EI", "II")}
 
     def link(self, group: str, partner: str) -> prose.Link:
         """The reporter's trade with one partner in one segment: values, balance, intensities."""

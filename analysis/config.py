@@ -19,6 +19,7 @@ class ReportConfig:
     partners: tuple[str, ...] = ("CHN", "JPN", "USA", "TWN", "WLD")
     quadrant_from: int = 2008
     recent_years: int = 6
+    materiality_usd: float = 10e6    # flows (USD a year) below which no judgement is drawn
 
 
 @lru_cache(maxsize=1)
@@ -32,4 +33,6 @@ def load() -> ReportConfig:
         if field not in ReportConfig.__dataclass_fields__:
             raise ValueError(f"_quarto.yml: unknown key report.{key}")
         kwargs[field] = tuple(value) if isinstance(value, list) else value
+    if "materiality_usd" in kwargs:
+        kwargs["materiality_usd"] = float(kwargs["materiality_usd"])   # YAML reads 10e6 as a string
     return ReportConfig(**kwargs)
