@@ -407,6 +407,54 @@ class Sector:
             out.append(float(held.sum()) if len(held) else float("nan"))
         return out[0], out[1]
 
+    def _world_flow(self, group: str, year: int, cov: str, flow: str) -> float:
+        """A group's flow summed over every reporter's trade with the world in one coverage (the engine's
+        summed world); NaN when the coverage gives none."""
+        try:
+            rows = self._trade.xs((cov, year), level=["coverage", "year"])
+        except KeyError:
+            return float("nan")
+        rows = rows[(rows.index.get_level_values("partner") == WORLD) & (rows.index.get_level_values("flow") == flow)
+                    & (rows.index.get_level_values("reporter") != WORLD)
+                    & rows.index.get_level_values("code").isin(set(products.codes_of(group)))]
+        return float(rows.sum()) if len(rows) else float("nan")
+
+    def hong_kong_share(self, group: str, year: int, cov: str) -> tuple[float, float]:
+        """Hong Kong's share of the reporter's exports and imports of a group with the world (NaN when absent)."""
+        hk, world = self.trade(group, self.cfg.reporter, "HKG", year, cov), self.trade(group, self.cfg.reporter, WORLD, year, cov)
+        return tuple(h / w if available(h, w) and w > 0 else float("nan") for h, w in zip(hk, world))
+
+    def china_hong_kong(self, group: str) -> pd.DataFrame:
+        """The reporter's trade with China and Hong Kong, China taken together (partner `CHN+HKG`), in the
+        figure's years where Hong Kong's share of its exports or imports of the group passes the Hong Kong
+        threshold (`findings.THRESHOLDS['hong_kong']`): flows of each and together, TSI, GL and export and
+        import intensity of the pair, all from the coverage that gives the reporter's trade with China."""
+        cut, rep = findings.threshold("hong_kong"), self.cfg.reporter
+        base = self.series("TSI", group, rep, "CHN", "standard")
+        rows = []
+        for year, cov in zip(base["year"], base["coverage"]):
+            year, cov = int(year), str(cov)
+            if year not in self.recent_years:
+                continue
+            shares = self.hong_kong_share(group, year, cov)
+            if not any(available(v) and v > cut for v in shares):
+                continue
+            (xc, mc), (xh, mh) = self.trade(group, rep, "CHN", year, cov), self.trade(group, rep, "HKG", year, cov)
+            x, m = (sum(v for v in pair if available(v)) for pair in ((xc, xh), (mc, mh)))
+            xw, mw = self.trade(group, rep, WORLD, year, cov)
+            partner_m = sum(v for v in (self.trade(group, e, WORLD, year, cov)[1] for e in ("CHN", "HKG")) if available(v))
+            partner_x = sum(v for v in (self.trade(group, e, WORLD, year, cov)[0] for e in ("CHN", "HKG")) if available(v))
+            ei = (x / xw) / (partner_m / self._world_flow(group, year, cov, "M")) if available(xw) and xw and partner_m else float("nan")
+            ii = (m / mw) / (partner_x / self._world_flow(group, year, cov, "X")) if available(mw) and mw and partner_x else float("nan")
+            rows.append({"group": group, "segment": segment_name(group), "year": year, "coverage": cov,
+                         "partner": "CHN+HKG", "exports_chn": xc, "imports_chn": mc, "exports_hkg": xh,
+                         "imports_hkg": mh, "exports_usd": x, "imports_usd": m,
+                         "hk_share_exports": shares[0], "hk_share_imports": shares[1],
+                         "TSI": (x - m) / (x + m) if x + m else float("nan"),
+                         "GL": 1 - abs(x - m) / (x + m) if x + m else float("nan"), "EI": ei, "II": ii,
+                         "material": self.is_material(x, m)})
+        return pd.DataFrame(rows)
+
     def hong_kong_notes(self) -> list[str]:
         """Where Hong Kong, China takes more than the threshold of a focus economy's sector trade."""
         cut = findings.threshold("hong_kong")
