@@ -37,6 +37,42 @@ def partners_text(partners: tuple[str, ...]) -> str:
     return join_words([style.prose(p) if p != WORLD else "the World" for p in partners])
 
 
+def held_years(kind: str) -> list[int]:
+    """The years the edition's figures actually show, over every sector: `quadrant` (competitiveness)
+    or `bilateral` (intra-industry trade and intensity)."""
+    years: set[int] = set()
+    for key in products.SECTORS:
+        s = Sector(key)
+        years |= set(s.quadrant_years if kind == "quadrant" else s.recent_years)
+    return sorted(years)
+
+
+def held_partners() -> list[str]:
+    """The configured partners (the world left out) with at least one bilateral value for the reporter."""
+    cfg, df = config.load(), edition.current().indicators
+    rows = df[(df["reporter"] == cfg.reporter) & df["indicator"].isin(["GL", "EI", "II"]) & df["value"].notna()]
+    have = set(rows["partner"])
+    return [p for p in cfg.partners if p != WORLD and p in have]
+
+
+def taiwan_text() -> str:
+    """Which files of the edition hold Chinese Taipei's own report, and of which years, in one sentence."""
+    ed = edition.current()
+    flows = ed.stored.flows
+    own = flows[(flows["reporter"] == "TWN") & ~flows["mirror"].astype(bool)]
+    if own.empty:
+        return ("No file of this edition gives Chinese Taipei's own report (UN Comtrade holds it as “Other Asia, "
+                "nes”, code 490); it appears only where partners report their trade with it.")
+    meta = ed.stored.manifest.get("coverages", {})
+    parts = []
+    for cov, part in own.groupby("coverage", observed=True):
+        m = meta.get(str(cov), {})
+        flows_held = "exports and imports" if set(part["flow"]) >= {"X", "M"} else "exports"
+        parts.append(f"{m.get('description', cov)}, its {flows_held} in {span(part['year'].unique())}")
+    return ("Chinese Taipei's own reports (UN Comtrade holds them as “Other Asia, nes”, code 490) are in this "
+            "edition as follows: " + "; ".join(parts) + ".")
+
+
 def segment_name(group: str) -> str:
     """How a group is named in a figure or sentence."""
     if "/" in group:
@@ -330,9 +366,9 @@ class Sector:
         out = [f"{m['scope'][0].upper()}{m['scope'][1:]}." for c in data["coverage"].unique()
                if (m := self.meta.get(str(c), {})).get("scope")]
         if data[worlds.WITH_TWN].notna().any() or data["reason_" + worlds.WITH_TWN].fillna("").ne("").any():
-            out.append("Chinese Taipei is not in this world, as it reports to no Comtrade file and the file has no "
-                       "import side to mirror; the methods appendix recomputes each RSCA with its exports added "
-                       "from Taiwan customs.")
+            out.append("Chinese Taipei is not in this world: it is not among the file's economies, and the file has "
+                       "no import side from which to mirror its exports; the methods appendix recomputes each RSCA "
+                       "with its exports to the same economies added from Taiwan customs.")
         hit = data[data["depends"]]
         if len(hit):
             points = join_words([f"{style.prose(e)} in {y}" for e, y in zip(hit["economy"], hit["year"])])

@@ -183,8 +183,8 @@ PAIR = ["group", "year", "reporter", "partner"]
 def partner_fill(keyed: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
     """Bilateral pairs the chosen coverage of a year does not give, from a coverage that does.
 
-    The chosen coverage keeps every pair it gives; a pair it lacks (Chinese Taipei, which reports
-    to no Comtrade file, with the ROK from Taiwan customs) comes whole from the coverage with most
+    The chosen coverage keeps every pair it gives; a pair it lacks (Chinese Taipei, absent from
+    a Comtrade panel, with the ROK from Taiwan customs) comes whole from the coverage with most
     values for it, so each pair's indicators still share one source.
     """
     bil = keyed[(keyed["kind"] == BILATERAL) & keyed["value"].notna()]

@@ -6,7 +6,7 @@ defensible, and this module recomputes RSCA in them with the same engine:
 
 - `with-flow`: only the economies with a recorded flow of the sector, so the source's floor
   decides who is in the world (what the engine did before the floor was stated);
-- `with-twn`: the stated world plus Chinese Taipei, which reports to no Comtrade file: its exports
+- `with-twn`: the stated world plus Chinese Taipei, absent from the panel's economies: its exports
   to the same economies from its own customs report (Taiwan customs), cut at the same floor.
   The panel has no import side, so partners' reported imports from it (mirror flows) do not exist.
 
@@ -134,3 +134,84 @@ def _of_folder(folder: str) -> pd.DataFrame:
 def of_edition(ed) -> pd.DataFrame:
     """`alternatives` for an edition (computed once per processed folder)."""
     return _of_folder(str(ed.stored.folder))
+
+
+def sensitivity(sectors: list[str] | None = None) -> pd.DataFrame:
+    """Every point of the competitiveness figures of the current edition with its RSCA in each world."""
+    from .chapter import Sector
+    from .products import SECTORS
+
+    frames = [Sector(k).world_sensitivity() for k in (sectors or list(SECTORS))]
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def sensitivity_sentence(rows: pd.DataFrame) -> str:
+    """When a quadrant depends on the choice of world, in words (generated from the table's rows)."""
+    from . import style
+    from .findings import fmt, join_words
+    from .products import SECTORS
+
+    if rows.empty:
+        return "No competitiveness figure of this edition shows RSCA, so no quadrant depends on a world."
+    alt = rows[rows[[WITH_FLOW, WITH_TWN]].notna().any(axis=1)]
+    if alt.empty:
+        return ("The files give no alternative world for any RSCA of the competitiveness figures: each is computed "
+                "in the one world its note states.")
+    hit = alt[alt["depends"]]
+    text = (f"Of the {len(alt)} positions with an alternative world, ")
+    if hit.empty:
+        return text + "none changes quadrant with the choice of world (TSI held at its stated value)."
+    cases = [f"{style.prose(r.economy)} in {SECTORS[r.sector]}, {r.year} (RSCA {fmt(r.stated)} in the stated world, "
+             + ", ".join(f"{fmt(getattr(r, col))} {label}" for col, label in
+                         (("with_flow", "with only the economies with a recorded flow"),
+                          ("with_twn", "with Chinese Taipei")) if not pd.isna(getattr(r, col)))
+             + ")" for r in hit.rename(columns={WITH_FLOW: "with_flow", WITH_TWN: "with_twn"}).itertuples()]
+    verb = "changes" if len(hit) == 1 else "change"
+    return (text + f"{len(hit)} {verb} quadrant with the choice of world, TSI held at its stated value: "
+            + join_words(cases) + ".")
+
+
+def sensitivity_markdown() -> "Markdown":
+    """The methods appendix's sensitivity table: each RSCA of the competitiveness figures in every world."""
+    from IPython.display import Markdown
+
+    from . import edition, style
+    from .findings import fmt, span
+    from .products import SECTORS
+    from .tables import pipe_table
+
+    rows = sensitivity()
+    if rows.empty:
+        return Markdown(sensitivity_sentence(rows))
+    rows = rows.sort_values(["sector", "economy", "year"], key=lambda c: c.map(list(SECTORS).index)
+                            if c.name == "sector" else c)
+
+    def cell(value: float, reason: object) -> str:
+        if not pd.isna(value):
+            return fmt(value)
+        return "—" if not reason or pd.isna(reason) else "not in the files"
+
+    table = pd.DataFrame({
+        "Sector": [SECTORS[k] for k in rows["sector"]],
+        "Economy": [style.name(e) for e in rows["economy"]],
+        "Year": rows["year"].astype(int),
+        "TSI": [fmt(v) for v in rows["TSI"]],
+        "RSCA, stated world": [fmt(v) for v in rows[STATED]],
+        "Only economies with a flow": [cell(v, None) for v in rows[WITH_FLOW]],
+        "With Chinese Taipei": [cell(v, r) for v, r in zip(rows[WITH_TWN], rows["reason_" + WITH_TWN])],
+        "Quadrant depends on the world": ["yes" if d else ("no" if alt else "—") for d, alt in
+                                          zip(rows["depends"], rows[[WITH_FLOW, WITH_TWN]].notna().any(axis=1))],
+    })
+    reasons = sorted({str(r) for r in rows["reason_" + WITH_TWN].dropna() if r})
+    meta = edition.current().stored.manifest.get("coverages", {})
+    used = rows[rows[WITH_TWN].notna()].groupby("taiwan_source")["year"].unique()
+    sources = [f"{meta.get(str(c), {}).get('description', c)} ({span(y)})" for c, y in used.items()]
+    notes = [f"Worlds: *stated*, {ALTERNATIVES[STATED]}; *only economies with a flow*, {ALTERNATIVES[WITH_FLOW]}; "
+             f"*with Chinese Taipei*, {ALTERNATIVES[WITH_TWN]}. A dash: the source has one world only "
+             "(its own reporters)."]
+    if sources:
+        notes.append("Chinese Taipei's exports come from " + "; ".join(sources) + ".")
+    if reasons:
+        notes.append("“Not in the files”: " + "; ".join(reasons) + ".")
+    return Markdown("\n\n".join([sensitivity_sentence(rows), pipe_table(table), " ".join(notes)]))
