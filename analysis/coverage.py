@@ -209,11 +209,13 @@ class Break:
 
 
 def breaks(years_coverage: pd.DataFrame) -> list[Break]:
-    """Breaks along a series given its (year, coverage) rows."""
-    s = years_coverage.drop_duplicates("year").sort_values("year")
+    """Breaks along a series given its (year, coverage) rows; in a year drawn from several coverages (a
+    partner filled from another source), the coverage of most rows is the year's."""
+    rows = years_coverage.assign(coverage=years_coverage["coverage"].astype(str))
+    s = rows.groupby("year")["coverage"].agg(lambda c: c.value_counts().sort_index().idxmax())
     out = []
     prev_year, prev_cov = None, None
-    for year, cov in zip(s["year"], s["coverage"]):
+    for year, cov in s.items():
         if prev_cov is not None and cov != prev_cov:
             out.append(Break(int(year), int(prev_year), str(prev_cov), str(cov)))
         prev_year, prev_cov = year, cov

@@ -182,7 +182,7 @@ def sensitivity_markdown() -> "Markdown":
     from .tables import pipe_table
 
     rows = sensitivity()
-    if rows.empty:
+    if rows.empty or rows[[WITH_FLOW, WITH_TWN]].isna().all().all():
         return Markdown(sensitivity_sentence(rows))
     rows = rows.sort_values(["sector", "economy", "year"], key=lambda c: c.map(list(SECTORS).index)
                             if c.name == "sector" else c)

@@ -255,3 +255,8 @@ def test_methods_appendix_table_says_which_quadrant_depends_on_the_world(sample)
     assert "1 changes quadrant with the choice of world" in text
     assert "China in semiconductor materials and parts, 2019 (RSCA 0.01 in the stated world, −0.05" in text
     assert "| semiconductor materials and parts | China | 2019 | −0.11 | 0.01 | −0.05 | not in the files | yes |" in text
+
+
+def test_a_partner_from_another_source_is_no_break():
+    rows = pd.DataFrame({"year": [2022, 2019, 2022, 2022], "coverage": ["taiwan", "panel", "panel", "panel"]})
+    assert coverage.breaks(rows) == []
