@@ -349,10 +349,30 @@ class Sector:
         alt = alt[alt["group"] == self.key].drop(columns=["group", worlds.STATED])
         out = points.merge(alt.rename(columns={"reporter": "economy"}), on=["coverage", "economy", "year"], how="left")
         out[worlds.STATED] = out["RSCA"]
+        out = self._with_world_rows(out)
         names = list(worlds.ALTERNATIVES)
-        out["depends"] = [worlds.depends(t, dict(zip(names, v)))
-                          for t, v in zip(out["TSI"], out[names].itertuples(index=False, name=None))]
+        same = [c == self._held_codes(cov) for c, cov in zip(out["world_rows_codes"], out["coverage"])]
+        out["depends"] = [worlds.depends(t, dict(zip(names, v)) | ({worlds.WORLD_ROWS: w} if ok else {}))
+                          for t, v, w, ok in zip(out["TSI"], out[names].itertuples(index=False, name=None),
+                                                 out[worlds.WORLD_ROWS], same)]
         return out.assign(sector=self.key)
+
+    def _held_codes(self, cov: str) -> tuple[str, ...]:
+        return tuple(sorted(set(products.codes_of(self.key)) & set(self.meta.get(str(cov), {}).get("codes", ()))))
+
+    def _with_world_rows(self, points: pd.DataFrame) -> pd.DataFrame:
+        """Points with the RSCA another source gives from exports to the World (`world-rows`), its
+        coverage and the sector's codes it holds (the source holding most of them where several do)."""
+        other = worlds.exports_to_world(self.ed.stored.indicators, self.meta, self.key)
+        other = other.assign(n=other["codes"].map(len)).sort_values(["n", "coverage"], ascending=[False, True])
+        values, sources, codes = [], [], []
+        for economy, year, cov in zip(points["economy"], points["year"], points["coverage"]):
+            hit = other[(other["reporter"] == economy) & (other["year"] == year) & (other["coverage"] != cov)]
+            first = hit.iloc[0] if len(hit) else None
+            values.append(float(first["value"]) if first is not None else float("nan"))
+            sources.append(str(first["coverage"]) if first is not None else "")
+            codes.append(tuple(first["codes"]) if first is not None else ())
+        return points.assign(**{worlds.WORLD_ROWS: values, "world_rows_source": sources, "world_rows_codes": codes})
 
     def world_dependent(self, economy: str, year: int) -> bool:
         """True when the quadrant of an economy's point in `year` changes with the choice of world."""

@@ -111,6 +111,25 @@ def alternatives(flows: pd.DataFrame, totals: pd.DataFrame, meta: dict[str, dict
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
 
 
+WORLD_ROWS = "world-rows"
+
+
+def exports_to_world(table: pd.DataFrame, meta: dict[str, dict], group: str) -> pd.DataFrame:
+    """RSCA of a group from every coverage whose numerator is exports to the World as its source reports them
+    (not a closed panel): reporter, year, coverage, value and the group's codes that coverage holds.
+
+    `table` is the edition's indicator table before one coverage is chosen per year (`Stored.indicators`).
+    """
+    keep = [c for c, m in meta.items() if m.get("world_mode") != "panel"]
+    rows = table[(table["indicator"] == "RSCA") & (table["group"].astype(str) == group)
+                 & (table["partner"].astype(str) == WORLD) & table["coverage"].astype(str).isin(keep)
+                 & table["value"].notna()]
+    codes = set(codes_of(group))
+    out = rows[["reporter", "year", "coverage", "value"]].astype({"reporter": str, "coverage": str})
+    held = {c: tuple(sorted(codes & set(meta[c].get("codes", ())))) for c in out["coverage"].unique()}
+    return out.assign(codes=out["coverage"].map(held))
+
+
 def quadrants(tsi: float, values: dict[str, float]) -> dict[str, str | None]:
     """The quadrant of (RSCA, TSI) in each world that gives a value (TSI held at its stated value)."""
     return {w: findings.quadrant(v, tsi) for w, v in values.items() if findings.available(v)}
@@ -154,7 +173,7 @@ def sensitivity_sentence(rows: pd.DataFrame) -> str:
 
     if rows.empty:
         return "No competitiveness figure of this edition shows RSCA, so no quadrant depends on a world."
-    alt = rows[rows[[WITH_FLOW, WITH_TWN]].notna().any(axis=1)]
+    alt = rows[rows[[WITH_FLOW, WITH_TWN, WORLD_ROWS]].notna().any(axis=1)]
     if alt.empty:
         return ("The files give no alternative world for any RSCA of the competitiveness figures: each is computed "
                 "in the one world its note states.")
@@ -182,7 +201,7 @@ def sensitivity_markdown() -> "Markdown":
     from .tables import pipe_table
 
     rows = sensitivity()
-    if rows.empty or rows[[WITH_FLOW, WITH_TWN]].isna().all().all():
+    if rows.empty or rows[[WITH_FLOW, WITH_TWN, WORLD_ROWS]].isna().all().all():
         return Markdown(sensitivity_sentence(rows))
     rows = rows.sort_values(["sector", "economy", "year"], key=lambda c: c.map(list(SECTORS).index)
                             if c.name == "sector" else c)
@@ -200,16 +219,20 @@ def sensitivity_markdown() -> "Markdown":
         "RSCA, stated world": [fmt(v) for v in rows[STATED]],
         "Only economies with a flow": [cell(v, None) for v in rows[WITH_FLOW]],
         "With Chinese Taipei": [cell(v, r) for v, r in zip(rows[WITH_TWN], rows["reason_" + WITH_TWN])],
+        "Exports to the World, another source": [
+            "—" if pd.isna(v) else f"{fmt(v)} (HS {', '.join(c)})" for v, c in zip(rows[WORLD_ROWS], rows["world_rows_codes"])],
         "Quadrant depends on the world": ["yes" if d else ("no" if alt else "—") for d, alt in
-                                          zip(rows["depends"], rows[[WITH_FLOW, WITH_TWN]].notna().any(axis=1))],
+                                          zip(rows["depends"], rows[[WITH_FLOW, WITH_TWN, WORLD_ROWS]].notna().any(axis=1))],
     })
     reasons = sorted({str(r) for r in rows["reason_" + WITH_TWN].dropna() if r})
     meta = edition.current().stored.manifest.get("coverages", {})
     used = rows[rows[WITH_TWN].notna()].groupby("taiwan_source")["year"].unique()
     sources = [f"{meta.get(str(c), {}).get('description', c)} ({span(y)})" for c, y in used.items()]
     notes = [f"Worlds: *stated*, {ALTERNATIVES[STATED]}; *only economies with a flow*, {ALTERNATIVES[WITH_FLOW]}; "
-             f"*with Chinese Taipei*, {ALTERNATIVES[WITH_TWN]}. A dash: the source has one world only "
-             "(its own reporters)."]
+             f"*with Chinese Taipei*, {ALTERNATIVES[WITH_TWN]}; *exports to the World, another source*: RSCA from "
+             "a file whose numerator is exports to the World as reported (the same partner scope as exports of all "
+             "goods), for the codes it holds; it enters the quadrant judgement only where it holds the same codes. "
+             "A dash: no file gives that world."]
     if sources:
         notes.append("Chinese Taipei's exports come from " + "; ".join(sources) + ".")
     if reasons:

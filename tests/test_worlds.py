@@ -254,9 +254,19 @@ def test_methods_appendix_table_says_which_quadrant_depends_on_the_world(sample)
     text = worlds.sensitivity_markdown().data
     assert "1 changes quadrant with the choice of world" in text
     assert "China in semiconductor materials and parts, 2019 (RSCA 0.01 in the stated world, −0.05" in text
-    assert "| semiconductor materials and parts | China | 2019 | −0.11 | 0.01 | −0.05 | not in the files | yes |" in text
+    assert "| semiconductor materials and parts | China | 2019 | −0.11 | 0.01 | −0.05 | not in the files | — | yes |" in text
 
 
 def test_a_partner_from_another_source_is_no_break():
     rows = pd.DataFrame({"year": [2022, 2019, 2022, 2022], "coverage": ["taiwan", "panel", "panel", "panel"]})
     assert coverage.breaks(rows) == []
+
+
+def test_a_source_with_world_rows_is_shown_for_the_codes_it_holds(sample):
+    from analysis.chapter import Sector
+
+    alt = Sector("equipment").world_sensitivity().set_index(["economy", "year"])
+    row = alt.loc[("KOR", 2019)]
+    assert row["world_rows_source"] == "comtrade-legacy" and row["world_rows_codes"] == ("848620",)
+    assert not row["depends"]             # other codes than the stated world's: shown, not judged
+    assert "0.20 (HS 848620)" in worlds.sensitivity_markdown().data
