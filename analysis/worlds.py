@@ -212,7 +212,7 @@ def sensitivity_markdown() -> "Markdown":
         return "—" if not reason or pd.isna(reason) else "not in the files"
 
     table = pd.DataFrame({
-        "Sector": [SECTORS[k] for k in rows["sector"]],
+        "Sector": list(rows["sector"]),
         "Economy": [style.name(e) for e in rows["economy"]],
         "Year": rows["year"].astype(int),
         "TSI": [fmt(v) for v in rows["TSI"]],
@@ -237,4 +237,7 @@ def sensitivity_markdown() -> "Markdown":
         notes.append("Chinese Taipei's exports come from " + "; ".join(sources) + ".")
     if reasons:
         notes.append("“Not in the files”: " + "; ".join(reasons) + ".")
-    return Markdown("\n\n".join([sensitivity_sentence(rows), pipe_table(table), " ".join(notes)]))
+    widths = {"Sector": 10, "Economy": 8, "Year": 5, "TSI": 6, "RSCA, stated world": 8, "Only economies with a flow": 9,
+              "With Chinese Taipei": 9, "Exports to the World, another source": 12, "Quadrant depends on the world": 9}
+    notes.insert(0, "Sectors: " + "; ".join(f"*{k}*, {SECTORS[k]}" for k in dict.fromkeys(rows["sector"])) + ".")
+    return Markdown("\n\n".join([sensitivity_sentence(rows), pipe_table(table, widths), " ".join(notes)]))
