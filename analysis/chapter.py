@@ -415,6 +415,8 @@ class Sector:
             parts += self.partner_source_notes(data)
         if kind == "it":
             parts += self.missing_partner_notes()
+        if kind != "quadrant":
+            parts += self.china_hong_kong_notes(kind)
         if kind == "quadrant" and self.rsca_available and "unctadstat" in self.ed.stored.manifest.get("totals_sources", []):
             parts.append("Exports of all goods, the denominators of RSCA: UNCTADstat, summed over the same economies "
                          "as the sector's world.")
@@ -512,6 +514,28 @@ class Sector:
                          "GL": 1 - abs(x - m) / (x + m) if x + m else float("nan"), "EI": ei, "II": ii,
                          "material": self.is_material(x, m)})
         return pd.DataFrame(rows)
+
+    def china_hong_kong_notes(self, kind: str) -> list[str]:
+        """The figure's index with China and Hong Kong, China taken together, in its latest year, for each
+        segment where Hong Kong's share of the reporter's trade passes the threshold."""
+        items = []
+        for group in self.segments(kind):
+            rows = self.china_hong_kong(group)
+            if rows.empty:
+                continue
+            r = rows.iloc[-1]
+            shares = [f"{v:.0%} of {style.prose(self.cfg.reporter)}'s {d}" for d, v in
+                      (("exports", r["hk_share_exports"]), ("imports", r["hk_share_imports"]))
+                      if available(v) and v > findings.threshold("hong_kong")]
+            values = (f"GL {fmt(r['GL'])}" if kind == "gl" else
+                      f"export intensity {fmt(r['EI'])}, import intensity {fmt(r['II'])}")
+            items.append(f"{segment_name(group)} in {int(r['year'])} ({values}; Hong Kong, China: {join_words(shares)} "
+                         "in the segment)")
+        if not items:
+            return []
+        cut = findings.threshold("hong_kong")
+        return [f"With China and Hong Kong, China taken together as one partner, where Hong Kong takes more than {cut:.0%} "
+                f"of {style.prose(self.cfg.reporter)}'s exports or imports: {'; '.join(items)}."]
 
     def hong_kong_notes(self) -> list[str]:
         """Where Hong Kong, China takes more than the threshold of a focus economy's sector trade."""

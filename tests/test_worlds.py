@@ -270,3 +270,14 @@ def test_a_source_with_world_rows_is_shown_for_the_codes_it_holds(sample):
     assert row["world_rows_source"] == "comtrade-legacy" and row["world_rows_codes"] == ("848620",)
     assert not row["depends"]             # other codes than the stated world's: shown, not judged
     assert "0.20 (HS 848620)" in worlds.sensitivity_markdown().data
+
+
+def test_the_notes_give_china_and_hong_kong_together_where_hong_kong_passes_the_threshold(sample):
+    from analysis.chapter import Sector
+
+    s = Sector("memory")
+    row = s.china_hong_kong("memory").iloc[-1]
+    note = s.note("gl")
+    assert "With China and Hong Kong, China taken together as one partner" in note
+    assert f"GL {row['GL']:.2f}" in note and "22% of the ROK's exports" in note
+    assert Sector("equipment").china_hong_kong_notes("gl") == []       # Hong Kong under 10 % there
