@@ -240,4 +240,5 @@ def sensitivity_markdown() -> "Markdown":
     widths = {"Sector": 10, "Economy": 8, "Year": 5, "TSI": 6, "RSCA, stated world": 8, "Only economies with a flow": 9,
               "With Chinese Taipei": 9, "Exports to the World, another source": 12, "Quadrant depends on the world": 9}
     notes.insert(0, "Sectors: " + "; ".join(f"*{k}*, {SECTORS[k]}" for k in dict.fromkeys(rows["sector"])) + ".")
-    return Markdown("\n\n".join([sensitivity_sentence(rows), pipe_table(table, widths), " ".join(notes)]))
+    lead = "The table recomputes every RSCA of the competitiveness figures in each world the files allow. "
+    return Markdown("\n\n".join([lead + sensitivity_sentence(rows), pipe_table(table, widths), " ".join(notes)]))
