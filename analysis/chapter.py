@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import claims, config, countries, coverage, edition, figures, findings, products, prose, style
+from . import claims, config, countries, coverage, edition, figures, findings, products, prose, style, worlds
 from .claims import Sentence
 from .findings import available, fmt, join_words, span
 from .schema import WORLD
@@ -41,6 +41,44 @@ def partners_text(partners: tuple[str, ...]) -> str:
 
 def earlier_title(key: str) -> str:
     return products.SECTORS[key]
+
+
+def held_years(kind: str) -> list[int]:
+    """The years the edition's figures actually show, over every sector: `quadrant` (competitiveness)
+    or `bilateral` (intra-industry trade and intensity)."""
+    years: set[int] = set()
+    for key in products.SECTORS:
+        s = Sector(key)
+        years |= set(s.quadrant_years if kind == "quadrant" else s.recent_years)
+    return sorted(years)
+
+
+def held_partners() -> list[str]:
+    """The configured partners (the world left out) with at least one bilateral value for the reporter."""
+    cfg, df = config.load(), edition.current().indicators
+    rows = df[(df["reporter"] == cfg.reporter) & df["indicator"].isin(["GL", "EI", "II"]) & df["value"].notna()]
+    have = set(rows["partner"])
+    return [p for p in cfg.partners if p != WORLD and p in have]
+
+
+def taiwan_text() -> str:
+    """Which files of the edition hold Chinese Taipei's own report, and of which years, in one sentence."""
+    ed = edition.current()
+    flows = ed.stored.flows
+    own = flows[(flows["reporter"] == "TWN") & ~flows["mirror"].astype(bool)]
+    if ed.synthetic:
+        return "In this synthetic edition Chinese Taipei reports like every other economy."
+    if own.empty:
+        return ("No file of this edition gives Chinese Taipei's own report (UN Comtrade holds it as “Other Asia, "
+                "nes”, code 490); it appears only where partners report their trade with it.")
+    meta = ed.stored.manifest.get("coverages", {})
+    parts = []
+    for cov, part in own.groupby("coverage", observed=True):
+        m = meta.get(str(cov), {})
+        flows_held = "exports and imports" if set(part["flow"]) >= {"X", "M"} else "exports"
+        parts.append(f"{m.get('description', cov)}, its {flows_held} in {span(part['year'].unique())}")
+    return ("Chinese Taipei's own reports (UN Comtrade holds them as “Other Asia, nes”, code 490) are in this "
+            "edition as follows: " + "; ".join(parts) + ".")
 
 
 def segment_name(group: str) -> str:
@@ -181,7 +219,26 @@ class Sector:
         rows = self._rows(indicator, groups, reporters=[self.cfg.reporter], partners=list(self.cfg.partners))
         out = rows[(rows["variant"] == variant) & rows["year"].isin(self.recent_years)].copy()
         out["segment"] = out["group"].map(segment_name)
-        return out
+        return self.with_flows(out)
+
+    def with_flows(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Bilateral indicator rows with the flows behind them: `exports_usd`, `imports_usd` (the
+        reporter's, in the row's coverage and year; NaN where the coverage gives none) and `material`
+        (their sum reaches the configured floor, `report: materiality-usd`)."""
+        flows = [self.trade(str(g), str(r), str(p), int(y), str(c)) for g, r, p, y, c in
+                 zip(rows["group"], rows["reporter"], rows["partner"], rows["year"], rows["coverage"])]
+        rows = rows.assign(exports_usd=[f[0] for f in flows], imports_usd=[f[1] for f in flows])
+        return rows.assign(material=[self.is_material(x, m) for x, m in flows])
+
+    @property
+    def materiality_usd(self) -> float:
+        """USD a year below which a bilateral flow carries no judgement (`report: materiality-usd`)."""
+        return float(self.cfg.materiality_usd)
+
+    def is_material(self, exports: float, imports: float) -> bool:
+        """True when exports plus imports (USD, a year) reach the materiality floor; missing flows count as none."""
+        total = sum(v for v in (exports, imports) if available(v))
+        return total >= self.materiality_usd
 
     def gl_data(self) -> pd.DataFrame:
         return self._bilateral("GL", "sum", self.segments("gl"))
@@ -254,7 +311,97 @@ class Sector:
         held = [c for c in self._codes(kind) if c in m.get("codes", [])]
         codes = f"HS {', '.join(held)}" if held else "the codes of the product table"
         text = f"{span(years)}: {m.get('description', name)}; {codes}; world = {m.get('world', 'as reported')}"
+        if m.get("floor"):
+            text += f"; {m['floor']}"
         return text + "."
+
+    def partner_source_notes(self, data: pd.DataFrame) -> list[str]:
+        """Partners drawn from another source than the rest of a figure's year (Chinese Taipei from Taiwan
+        customs), each said with its source and how the reporter's flows are read from it."""
+        out = []
+        for year, part in data.groupby("year"):
+            counts = part.groupby("coverage")["partner"].nunique()
+            if len(counts) < 2:
+                continue
+            main = counts.idxmax()
+            for cov, rows in part[part["coverage"] != main].groupby("coverage"):
+                m = self.meta.get(str(cov), {})
+                names = join_words([style.prose(p) for p in dict.fromkeys(rows["partner"])])
+                reporters = [r for r in m.get("reporters", []) if r in set(rows["partner"])]
+                how = (f": {style.prose(reporters[0])}'s own report, {style.prose(self.cfg.reporter)}'s exports "
+                       f"to it being its imports from {style.prose(self.cfg.reporter)}" if reporters else "")
+                source = edition.SOURCE_NAMES.get(m.get("source", ""), m.get("source", str(cov)))
+                out.append(f"{names} in {int(year)}: {m.get('description', cov)} ({source}){how}.")
+        return out
+
+    def missing_partner_notes(self) -> list[str]:
+        """Partners of the intensity figure with no value in any segment, each with the reason."""
+        data = self.it_data().dropna(subset=["value"])
+        out = []
+        for p in self.cfg.partners:
+            if p == WORLD or p in set(data["partner"]):
+                continue
+            why = self.intensity_missing(self.segments("it")[0], p)
+            reason = why["EI"] or why["II"] or self._why_missing(p)
+            out.append(f"Trade intensity with {style.prose(p)} is {edition.NOT_AVAILABLE}: {reason}.")
+        return out
+
+    # --- RSCA under alternative worlds -------------------------------------------------------------
+    def world_sensitivity(self) -> pd.DataFrame:
+        """Each (RSCA, TSI) point of the competitiveness figure with its RSCA in every alternative world
+        (`worlds.ALTERNATIVES`), the Taiwan source used, and `depends`: the quadrant changes with the world."""
+        points = self.quadrant_data.dropna(subset=["RSCA", "TSI"])
+        alt = worlds.of_edition(self.ed)
+        alt = alt[alt["group"] == self.key].drop(columns=["group", worlds.STATED])
+        out = points.merge(alt.rename(columns={"reporter": "economy"}), on=["coverage", "economy", "year"], how="left")
+        out[worlds.STATED] = out["RSCA"]
+        out = self._with_world_rows(out)
+        names = list(worlds.ALTERNATIVES)
+        same = [c == self._held_codes(cov) for c, cov in zip(out["world_rows_codes"], out["coverage"])]
+        out["depends"] = [worlds.depends(t, dict(zip(names, v)) | ({worlds.WORLD_ROWS: w} if ok else {}))
+                          for t, v, w, ok in zip(out["TSI"], out[names].itertuples(index=False, name=None),
+                                                 out[worlds.WORLD_ROWS], same)]
+        return out.assign(sector=self.key)
+
+    def _held_codes(self, cov: str) -> tuple[str, ...]:
+        return tuple(sorted(set(products.codes_of(self.key)) & set(self.meta.get(str(cov), {}).get("codes", ()))))
+
+    def _with_world_rows(self, points: pd.DataFrame) -> pd.DataFrame:
+        """Points with the RSCA another source gives from exports to the World (`world-rows`), its
+        coverage and the sector's codes it holds (the source holding most of them where several do)."""
+        other = worlds.exports_to_world(self.ed.stored.indicators, self.meta, self.key)
+        other = other.assign(n=other["codes"].map(len)).sort_values(["n", "coverage"], ascending=[False, True])
+        values, sources, codes = [], [], []
+        for economy, year, cov in zip(points["economy"], points["year"], points["coverage"]):
+            hit = other[(other["reporter"] == economy) & (other["year"] == year) & (other["coverage"] != cov)]
+            first = hit.iloc[0] if len(hit) else None
+            values.append(float(first["value"]) if first is not None else float("nan"))
+            sources.append(str(first["coverage"]) if first is not None else "")
+            codes.append(tuple(first["codes"]) if first is not None else ())
+        return points.assign(**{worlds.WORLD_ROWS: values, "world_rows_source": sources, "world_rows_codes": codes})
+
+    def world_dependent(self, economy: str, year: int) -> bool:
+        """True when the quadrant of an economy's point in `year` changes with the choice of world."""
+        rows = self.world_sensitivity()
+        hit = rows[(rows["economy"] == economy) & (rows["year"] == int(year))]
+        return bool(hit["depends"].any())
+
+    def world_notes(self) -> list[str]:
+        """What the competitiveness note says about the world: partner scope, Chinese Taipei, dependence."""
+        data = self.world_sensitivity()
+        if data.empty:
+            return []
+        out = [f"{m['scope'][0].upper()}{m['scope'][1:]}." for c in data["coverage"].unique()
+               if (m := self.meta.get(str(c), {})).get("scope")]
+        if data[worlds.WITH_TWN].notna().any() or data["reason_" + worlds.WITH_TWN].fillna("").ne("").any():
+            out.append("Chinese Taipei is not in this world: it is not among the file's economies, and the file has "
+                       "no import side from which to mirror its exports; the methods appendix recomputes each RSCA "
+                       "with its exports to the same economies added from Taiwan customs.")
+        hit = data[data["depends"]]
+        if len(hit):
+            points = join_words([f"{style.prose(e)} in {y}" for e, y in zip(hit["economy"], hit["year"])])
+            out.append(f"The quadrant of {points} depends on the choice of world (see the methods appendix).")
+        return out
 
     def note(self, kind: str) -> str:
         """Source, what each coverage covers (codes, years, world), breaks, fallbacks and the label."""
@@ -270,9 +417,17 @@ class Sector:
             parts.append(f"{style.prose(self.cfg.reporter, start=True)}'s trade with each partner.")
         for name, part in data.groupby("coverage", sort=False):
             parts.append(self._coverage_sentence(str(name), sorted(part["year"].unique()), kind))
+        if kind != "quadrant":
+            parts += self.partner_source_notes(data)
+        if kind == "it":
+            parts += self.missing_partner_notes()
+        if kind != "quadrant":
+            parts += self.china_hong_kong_notes(kind)
         if kind == "quadrant" and self.rsca_available and "unctadstat" in self.ed.stored.manifest.get("totals_sources", []):
             parts.append("Exports of all goods, the denominators of RSCA: UNCTADstat, summed over the same economies "
                          "as the sector's world.")
+        if kind == "quadrant" and self.rsca_available:
+            parts += self.world_notes()
         for b in self.breaks(kind):
             parts.append(f"Break in {b.year}: the source changes from {self.meta.get(b.before, {}).get('description', b.before)} "
                          f"to {self.meta.get(b.after, {}).get('description', b.after)}, with another world and other "
@@ -317,6 +472,76 @@ class Sector:
             held = rows[rows.index.isin(codes)]
             out.append(float(held.sum()) if len(held) else float("nan"))
         return out[0], out[1]
+
+    def _world_flow(self, group: str, year: int, cov: str, flow: str) -> float:
+        """A group's flow summed over every reporter's trade with the world in one coverage (the engine's
+        summed world); NaN when the coverage gives none."""
+        try:
+            rows = self._trade.xs((cov, year), level=["coverage", "year"])
+        except KeyError:
+            return float("nan")
+        rows = rows[(rows.index.get_level_values("partner") == WORLD) & (rows.index.get_level_values("flow") == flow)
+                    & (rows.index.get_level_values("reporter") != WORLD)
+                    & rows.index.get_level_values("code").isin(set(products.codes_of(group)))]
+        return float(rows.sum()) if len(rows) else float("nan")
+
+    def hong_kong_share(self, group: str, year: int, cov: str) -> tuple[float, float]:
+        """Hong Kong's share of the reporter's exports and imports of a group with the world (NaN when absent)."""
+        hk, world = self.trade(group, self.cfg.reporter, "HKG", year, cov), self.trade(group, self.cfg.reporter, WORLD, year, cov)
+        return tuple(h / w if available(h, w) and w > 0 else float("nan") for h, w in zip(hk, world))
+
+    def china_hong_kong(self, group: str) -> pd.DataFrame:
+        """The reporter's trade with China and Hong Kong, China taken together (partner `CHN+HKG`), in the
+        figure's years where Hong Kong's share of its exports or imports of the group passes the Hong Kong
+        threshold (`findings.THRESHOLDS['hong_kong']`): flows of each and together, TSI, GL and export and
+        import intensity of the pair, all from the coverage that gives the reporter's trade with China."""
+        cut, rep = findings.threshold("hong_kong"), self.cfg.reporter
+        base = self.series("TSI", group, rep, "CHN", "standard")
+        rows = []
+        for year, cov in zip(base["year"], base["coverage"]):
+            year, cov = int(year), str(cov)
+            if year not in self.recent_years:
+                continue
+            shares = self.hong_kong_share(group, year, cov)
+            if not any(available(v) and v > cut for v in shares):
+                continue
+            (xc, mc), (xh, mh) = self.trade(group, rep, "CHN", year, cov), self.trade(group, rep, "HKG", year, cov)
+            x, m = (sum(v for v in pair if available(v)) for pair in ((xc, xh), (mc, mh)))
+            xw, mw = self.trade(group, rep, WORLD, year, cov)
+            partner_m = sum(v for v in (self.trade(group, e, WORLD, year, cov)[1] for e in ("CHN", "HKG")) if available(v))
+            partner_x = sum(v for v in (self.trade(group, e, WORLD, year, cov)[0] for e in ("CHN", "HKG")) if available(v))
+            ei = (x / xw) / (partner_m / self._world_flow(group, year, cov, "M")) if available(xw) and xw and partner_m else float("nan")
+            ii = (m / mw) / (partner_x / self._world_flow(group, year, cov, "X")) if available(mw) and mw and partner_x else float("nan")
+            rows.append({"group": group, "segment": segment_name(group), "year": year, "coverage": cov,
+                         "partner": "CHN+HKG", "exports_chn": xc, "imports_chn": mc, "exports_hkg": xh,
+                         "imports_hkg": mh, "exports_usd": x, "imports_usd": m,
+                         "hk_share_exports": shares[0], "hk_share_imports": shares[1],
+                         "TSI": (x - m) / (x + m) if x + m else float("nan"),
+                         "GL": 1 - abs(x - m) / (x + m) if x + m else float("nan"), "EI": ei, "II": ii,
+                         "material": self.is_material(x, m)})
+        return pd.DataFrame(rows)
+
+    def china_hong_kong_notes(self, kind: str) -> list[str]:
+        """The figure's index with China and Hong Kong, China taken together, in its latest year, for each
+        segment where Hong Kong's share of the reporter's trade passes the threshold."""
+        items = []
+        for group in self.segments(kind):
+            rows = self.china_hong_kong(group)
+            if rows.empty:
+                continue
+            r = rows.iloc[-1]
+            shares = [f"{v:.0%} of {style.prose(self.cfg.reporter)}'s {d}" for d, v in
+                      (("exports", r["hk_share_exports"]), ("imports", r["hk_share_imports"]))
+                      if available(v) and v > findings.threshold("hong_kong")]
+            values = (f"GL {fmt(r['GL'])}" if kind == "gl" else
+                      f"export intensity {fmt(r['EI'])}, import intensity {fmt(r['II'])}")
+            items.append(f"{segment_name(group)} in {int(r['year'])} ({values}; Hong Kong, China: {join_words(shares)} "
+                         "in the segment)")
+        if not items:
+            return []
+        cut = findings.threshold("hong_kong")
+        return [f"With China and Hong Kong, China taken together as one partner, where Hong Kong takes more than {cut:.0%} "
+                f"of {style.prose(self.cfg.reporter)}'s exports or imports: {'; '.join(items)}."]
 
     def hong_kong_notes(self) -> list[str]:
         """Where Hong Kong, China takes more than the threshold of a focus economy's sector trade."""
@@ -456,12 +681,46 @@ class Sector:
     def partner_name(self, partner: str) -> str:
         return "the world" if partner == WORLD else style.prose(partner)
 
-    def _why_missing(self, partner: str) -> str:
-        """Why the data give no bilateral values with a partner, in words."""
+    def _why_missing(self, partner: str, group: str | None = None, indicator: str = "TSI") -> str:
+        """Why the data give no value of a bilateral indicator with a partner, in words.
+
+        From the rows the edition holds for the pair (the engine's reason for a missing value, in
+        words), or, where it holds none, from the sources: whether the partner reports anywhere.
+        """
+        rows = self.ed.indicators
+        if group is not None:
+            rows = rows[(rows["indicator"] == indicator) & (rows["group"] == group)
+                        & (rows["reporter"] == self.cfg.reporter) & (rows["partner"] == partner)]
+            shown = rows[rows["year"].isin(self.recent_years)]
+            rows = shown if len(shown) else rows
+            if len(rows) and rows["value"].isna().all():
+                last = rows.sort_values("year").iloc[-1]
+                return self._reason_words(str(last["reason"]), partner, str(last["coverage"]))
+            if rows["value"].notna().any():
+                return ""
         reporters = {r for m in self.meta.values() for r in m.get("reporters", [])}
         if partner not in reporters:
             return f"{style.prose(partner)} reports in none of this edition's bilateral sources"
         return "this edition's files do not give both directions of that trade"
+
+    def _reason_words(self, reason: str, partner: str, cov: str) -> str:
+        """The engine's reason for a missing bilateral value, said of this reporter and partner."""
+        source = self.meta.get(cov, {}).get("description", cov)
+        who, other = style.prose(self.cfg.reporter), style.prose(partner)
+        if reason in ("X_cp missing", "M_cp missing"):
+            flow = "exports to" if reason.startswith("X") else "imports from"
+            return (f"the only source of {who}'s trade with {other} ({source}) does not give {who}'s {flow} the "
+                    "whole world, so the intensity's denominators cannot come from the same source")
+        if reason in ("M_dp (partner's imports) missing", "X_dp (partner's exports) missing", "M_wp missing",
+                      "X_wp missing"):
+            return f"{source} does not give {other}'s or the world's trade in the same codes"
+        if reason in ("exports missing", "imports missing", "no flow reported"):
+            return f"{source} does not give both directions of {who}'s trade with {other}"
+        return f"{reason} ({source})" if reason else "this edition's files do not give it"
+
+    def intensity_missing(self, group: str, partner: str) -> dict[str, str]:
+        """Why export and import intensity with a partner are missing in a segment ('' where a value exists)."""
+        return {ind: self._why_missing(partner, group, ind) for ind in ("EI", "II")}
 
     def pair(self, group: str, partner: str) -> prose.Pair | None:
         """The reporter's trade with a partner in one group, in the latest year of one source: flows and indices."""
@@ -494,7 +753,8 @@ class Sector:
             if got:
                 pairs += got
             else:
-                missing[style.prose(partner)] = self._why_missing(partner)
+                reasons = [r for g in self.segments(kind) if (r := self._why_missing(partner, g, "TSI"))]
+                missing[style.prose(partner)] = reasons[0] if reasons else self._why_missing(partner)
         return prose.Lens(style.prose(self.cfg.reporter), self.cfg.reporter, self.title, pairs, missing,
                           float(self.cfg.materiality_usd))
 

@@ -34,4 +34,6 @@ def load() -> ReportConfig:
         if field not in ReportConfig.__dataclass_fields__:
             raise ValueError(f"_quarto.yml: unknown key report.{key}")
         kwargs[field] = tuple(value) if isinstance(value, list) else value
+    if "materiality_usd" in kwargs:
+        kwargs["materiality_usd"] = float(kwargs["materiality_usd"])   # YAML reads 10e6 as a string
     return ReportConfig(**kwargs)

@@ -29,7 +29,7 @@ OUTSIDE = "year not given by the source this series is drawn from (another sourc
 @lru_cache(maxsize=1)
 def reference() -> pd.DataFrame:
     """data/reference/coverages.csv: each coverage's source, world mode and wording."""
-    return pd.read_csv(REFERENCE / "coverages.csv", dtype=str).set_index("coverage")
+    return pd.read_csv(REFERENCE / "coverages.csv", dtype=str, keep_default_na=False).set_index("coverage")
 
 
 def world_mode(coverage: str) -> str:
@@ -59,6 +59,9 @@ def describe(flows: pd.DataFrame) -> dict[str, dict]:
             "source": str(row["source"]) if row is not None else str(part["source"].iloc[0]),
             "world_mode": world_mode(name),
             "world": world.format(n=_count_words(reporters_by_year(part), len(reporters))),
+            "floor": str(row["floor"]) if row is not None else "",
+            "floor_usd": float(row["floor_usd"]) if row is not None and row["floor_usd"] else None,
+            "scope": str(row["scope"]) if row is not None else "",
             "reporters": reporters,
             "codes": sorted(str(c) for c in part["code"].unique()),
             "years": sorted(int(y) for y in part["year"].unique()),
@@ -99,7 +102,7 @@ def compute(flows: pd.DataFrame, totals: pd.DataFrame, level: str = "group") -> 
     for name, part in flows.groupby("coverage", observed=True, sort=True):
         mode = world_mode(str(name))
         table = indicators.compute(part.drop(columns="coverage"), totals, level=level, world=mode)
-        short = list(incomplete_years(part)) if mode == "reporters" else []
+        short = list(incomplete_years(part)) if mode != "reported" else []
         if short:
             hit = table["year"].isin(short) & table["indicator"].isin(WORLD_DEPENDENT)
             table.loc[hit, "value"] = float("nan")
@@ -157,6 +160,10 @@ def resolve(table: pd.DataFrame, meta: dict[str, dict]) -> pd.DataFrame:
     keyed = table.assign(kind=_kind(table["partner"]), group=table["group"].astype(str),
                          coverage=table["coverage"].astype(str))
     out = keyed.merge(chosen, on=["group", "kind", "year", "coverage"], how="inner")
+    filled = partner_fill(keyed, out)
+    if len(filled):
+        pair = pd.MultiIndex.from_frame(filled[PAIR].drop_duplicates())
+        out = pd.concat([out[~pd.MultiIndex.from_frame(out[PAIR]).isin(pair)], filled], ignore_index=True)
     # A year the chosen coverages do not give stays in the table as missing, with the reason; a
     # value another coverage has for it is not mixed into the series.
     missing = keyed[~keyed.set_index(["group", "kind", "year"]).index.isin(
@@ -170,6 +177,27 @@ def resolve(table: pd.DataFrame, meta: dict[str, dict]) -> pd.DataFrame:
     return out
 
 
+PAIR = ["group", "year", "reporter", "partner"]
+
+
+def partner_fill(keyed: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
+    """Bilateral pairs the chosen coverage of a year does not give, from a coverage that does.
+
+    The chosen coverage keeps every pair it gives; a pair it lacks (Chinese Taipei, absent from
+    a Comtrade panel, with the ROK from Taiwan customs) comes whole from the coverage with most
+    values for it, so each pair's indicators still share one source.
+    """
+    bil = keyed[(keyed["kind"] == BILATERAL) & keyed["value"].notna()]
+    have = pd.MultiIndex.from_frame(chosen.loc[chosen["value"].notna(), PAIR].drop_duplicates())
+    cand = bil[~pd.MultiIndex.from_frame(bil[PAIR]).isin(have)]
+    if cand.empty:
+        return cand.drop(columns="kind")
+    counts = cand.groupby(PAIR + ["coverage"], observed=True).size().rename("n").reset_index()
+    best = counts.sort_values(PAIR + ["n", "coverage"], ascending=[True] * 4 + [False, True]).drop_duplicates(PAIR)
+    rows = keyed[keyed["kind"] == BILATERAL].merge(best[PAIR + ["coverage"]], on=PAIR + ["coverage"])
+    return rows.drop(columns="kind")
+
+
 @dataclass(frozen=True)
 class Break:
     """A change of coverage along a series: from `before` (up to `last_before`) to `after` (from `year`)."""
@@ -181,11 +209,13 @@ class Break:
 
 
 def breaks(years_coverage: pd.DataFrame) -> list[Break]:
-    """Breaks along a series given its (year, coverage) rows."""
-    s = years_coverage.drop_duplicates("year").sort_values("year")
+    """Breaks along a series given its (year, coverage) rows; in a year drawn from several coverages (a
+    partner filled from another source), the coverage of most rows is the year's."""
+    rows = years_coverage.assign(coverage=years_coverage["coverage"].astype(str))
+    s = rows.groupby("year")["coverage"].agg(lambda c: c.value_counts().sort_index().idxmax())
     out = []
     prev_year, prev_cov = None, None
-    for year, cov in zip(s["year"], s["coverage"]):
+    for year, cov in s.items():
         if prev_cov is not None and cov != prev_cov:
             out.append(Break(int(year), int(prev_year), str(prev_cov), str(cov)))
         prev_year, prev_cov = year, cov

@@ -90,6 +90,9 @@ WORLDS: dict[str, str] = {
     "reported": "world as the source reports it (its World rows, and the World total of all goods)",
     "reporters": "world = the sum over the coverage's own reporters (for RCA and RSCA, the reporters of the "
                  "product that also have a total of all goods, summed the same way)",
+    "panel": "world = every economy of a closed panel (a file of the economies' trade with each other), "
+             "whether or not it has a flow of the product: a flow the file leaves out is below its reporting "
+             "floor and counts as none; for RCA and RSCA, every such economy with a total of all goods",
 }
 
 OUTPUT_COLUMNS = ["year", "reporter", "partner", "group", "indicator", "variant", "value", "reason"]
@@ -347,8 +350,12 @@ def compute_panel(panel: Panel, *, reporters: Iterable[str] | None = None, partn
         txw_rca = np.broadcast_to(tot_x[:, w][:, None], Xw.shape)
     else:
         Xw, Mw = panel.summed_world(X), panel.summed_world(M)
-        # RCA's world: the reporters of p that also have a total of all goods, both summed alike.
-        among = ~np.isnan(Xc) & ~np.isnan(tot_x)[:, :, None]
+        # RCA's world: the reporters of p (of any product, in a closed panel) that also have a total of
+        # all goods, both summed alike.
+        reports = ~np.isnan(Xc)
+        if world == "panel":
+            reports = np.broadcast_to(reports.any(axis=2, keepdims=True), Xc.shape)
+        among = reports & ~np.isnan(tot_x)[:, :, None]
         among[:, w, :] = False
         xw_rca = panel.summed_world(X, among)
         txw_rca = np.where(among, tot_x[:, :, None], 0.0).sum(axis=1)

@@ -202,7 +202,7 @@ def _causes(ed: edition.Edition, row: pd.Series, group: str, year: int, cov: str
     out = [_small_flows(ed, row, group, year, cov), _hong_kong(ed, row, group, year, cov, meta),
            _classification(ed, row, group, year, cov, value), _year_scale(ed, row, group, year, value),
            _outside_world(ed, row, group, year, cov, meta)]
-    if row["indicator"] in ("IT", "RSCA", "quadrant", "trend", "TSI") and meta.get("world_mode") == "reporters":
+    if row["indicator"] in ("IT", "RSCA", "quadrant", "trend", "TSI") and meta.get("world_mode") in ("reporters", "panel"):
         out.append(f"world = {meta.get('world')}")
     if row["indicator"] in ("GL", "IT", "TSI", "quadrant", "trend", "value") and meta.get("imports_mirrored") \
             and not (row["indicator"] == "value" and row["direction"] == "export"):
