@@ -761,7 +761,7 @@ class Sector:
     def sentences(self, kind: str) -> list[Sentence]:
         """The generated sentences of a lens ('quadrant', 'gl', 'it', 'heading'), each with its claims."""
         if kind == "quadrant":
-            return prose.competitiveness(self.positions(), self.title, self.outside())
+            return prose.competitiveness(self.positions(), self.title, self.outside()) + self._world_sentences()
         if kind == "gl":
             return prose.two_way(self.lens("gl"))
         if kind == "it":
@@ -784,6 +784,29 @@ class Sector:
     def findings(self, kind: str) -> str:
         """The findings paragraph of a lens, as Markdown: every sentence generated from the numbers."""
         return claims.render(self.sourced(self.sentences(kind)))
+
+    def _world_sentences(self) -> list[Sentence]:
+        """Where a quadrant drawn in the figure depends on the choice of world: said with the values."""
+        rows = self.world_sensitivity()
+        if rows.empty:
+            return []
+        out = []
+        for r in (pd.Series(x) for x in rows[rows["depends"]].to_dict("records")):
+            alt = {w: float(r.get(w, float("nan"))) for w in worlds.ALTERNATIVES if w != worlds.STATED}
+            other = {w: v for w, v in alt.items() if available(v) and findings.quadrant(v, r.TSI) != findings.quadrant(r.RSCA, r.TSI)}
+            if not other:
+                continue
+            w, v = next(iter(other.items()))
+            q0, q1 = findings.quadrant(r.RSCA, r.TSI), findings.quadrant(v, r.TSI)
+            out.append(claims.sentence(
+                f"{style.prose(r.economy, start=True)}'s quadrant in {int(r.year)} depends on the choice of world: with an RSCA "
+                f"of {fmt(r.RSCA)} it is in quadrant {q0 or '(on an axis)'} under the world the note states, but in "
+                f"quadrant {q1 or '(on an axis)'} (RSCA {fmt(v)}) when the world is {worlds.ALTERNATIVES[w]}.",
+                claims.claim("quadrant", group=self.key, reporter=r.economy, partner=WORLD, years=[int(r.year)],
+                             values={"RSCA": r.RSCA, "TSI": r.TSI}, expect=q0 or "axis", coverage=str(r.coverage),
+                             world=self.world_of(str(r.coverage))),
+                refs=("sec-worlds",)))
+        return out
 
     def pair_summary(self, economy: str, partner: str) -> str:
         """GL and value balance of one focus economy with another in the latest year of one source."""
