@@ -562,8 +562,9 @@ class Sector:
                     shares.append(f"{h / w:.0%} of {style.prose(economy)}'s {direction}")
         if not shares:
             return []
-        return [f"Hong Kong, China took {join_words(shares)} of {self.title} in {year}; much of that trade passes through "
-                "Hong Kong on its way to or from mainland China."]
+        return [f"Hong Kong, China took {join_words(shares)} of {self.title} in {year}. Hong Kong trades largely as an "
+                "entrepôt, so part of that trade is likely re-exported to or from mainland China; these files do not "
+                "show how much."]
 
     def incomplete_notes(self, data: pd.DataFrame) -> list[str]:
         """Years left out of a figure because its source has too few reporters in them."""
