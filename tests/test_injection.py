@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -206,14 +207,15 @@ def hostile_book(tmp_path_factory):
     cwd = Path.cwd()
     os.chdir(tmp)                       # a command that ran would leave its file here
     try:
-        build.run([data], engine="builtin", out=tmp / "_book", freeze=tmp / "_freeze")
+        made = build.run([data], engine="builtin", out=tmp / "_book", freeze=tmp / "_freeze")
     finally:
         os.chdir(cwd)
         if before is None:
             os.environ.pop("TRADE_REPORT_FIGURES", None)
         else:
             os.environ["TRADE_REPORT_FIGURES"] = before
-    return tmp
+    yield tmp
+    shutil.rmtree(made.edition_dir, ignore_errors=True)     # its processed tables: named after a temporary folder
 
 
 def test_file_and_folder_names_are_literal_in_the_site(hostile_book):
