@@ -245,3 +245,30 @@ def test_nothing_ran(hostile_book):
     made = [p.name for p in hostile_book.rglob("pwned*")]
     assert made == [] and not list(Path.cwd().glob("pwned*")) and not Path("/etc/passwd").read_text() in (
         hostile_book / "_book" / "chapters" / "appendix-data.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value", CORPUS + ["ZZZ<img src=x onerror=alert(1)>", "KOR<b>x</b>"])
+@pytest.mark.parametrize("shape", ["comtrade-json", "tidy-csv"])
+def test_a_hostile_partner_code_stops_the_import(tmp_path, capsys, value, shape):
+    import csv
+
+    from analysis import store
+    from analysis.__main__ import main
+    from analysis.paths import PROCESSED
+
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    if shape == "comtrade-json":
+        rows = [{"refYear": 2022, "reporterCode": 410, "flowCode": "X", "partnerCode": partner, "partnerISO": partner,
+                 "cmdCode": "854232", "primaryValue": 5.0} for partner in ("156", value)]
+        (folder / "a.json").write_text(json.dumps({"count": 2, "data": rows}))
+    else:
+        with open(folder / "a.csv", "w", newline="", encoding="utf-8") as f:
+            out = csv.writer(f)
+            out.writerow(["hs_code", "year", "reporter_code", "partner_code", "trade_value_usd"])
+            out.writerows([["854232", 2022, "KOR", "CHN", 5], ["854232", 2022, "KOR", value, 7]])
+    assert main(["import", str(folder)]) != 0
+    said = capsys.readouterr()
+    message = (said.out + said.err).strip()
+    assert "a.json" in message or "a.csv" in message or "economy code" in message
+    assert not (PROCESSED / store.edition_name([folder])).exists()
