@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import http.client
 import json
 import os
 import time
@@ -249,14 +250,14 @@ class Transport:
                 raise ComtradeError(f"{request.name}: the run's time limit is reached; {AGAIN}")
             wait = min(self.backoff * 2 ** attempt * (0.5 + random.random()), self.max_wait)
             ends = min(self.clock() + self.timeout, self.run_ends)
-            resp = None
+            resp, body = None, None
             try:
                 resp = self.http.request("GET", self.url(request), fields=request.params(), headers=headers,
                                          preload_content=False, decode_content=False, redirect=False)
                 body = _read_body(resp, ends, self.max_bytes, self.clock)
             except _BodyError as exc:
                 problem = str(exc)
-            except (urllib3.exceptions.HTTPError, OSError) as exc:
+            except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
                 problem = f"network error ({type(exc).__name__})"
             else:
                 if resp.status == 200:
@@ -271,6 +272,8 @@ class Transport:
                     raise ComtradeError(f"{request.name}: HTTP {resp.status}: {' '.join(text.split())}")
             finally:
                 if resp is not None:
+                    if body is None:
+                        resp.close()          # a body left unread: the connection is not reused
                     resp.release_conn()
             if attempt == self.retries:
                 raise ComtradeError(f"{request.name}: {problem} after {self.retries + 1} attempts; {AGAIN}")

@@ -197,25 +197,26 @@ def _comtrade_files(folder: Path) -> None:
 
 @pytest.fixture(scope="module")
 def hostile_book(tmp_path_factory):
-    from analysis import build
+    """The book of a folder and files named by the corpus. Built by the renderer itself rather than
+    `build.run`, whose project-wide build lock would refuse the other test files' builds meanwhile."""
+    from analysis import pipeline
+    from analysis.edition import ENV_EDITION
+    from analysis.paths import PREVIOUS_ENV, ROOT
+    from analysis.render import book
 
     tmp = tmp_path_factory.mktemp("injection")
     data = tmp / FILE_SAFE[0]
     _comtrade_files(data)
-    before = os.environ.get("TRADE_REPORT_FIGURES")
-    os.environ["TRADE_REPORT_FIGURES"] = str(tmp / "figures")
-    cwd = Path.cwd()
-    os.chdir(tmp)                       # a command that ran would leave its file here
-    try:
-        made = build.run([data], engine="builtin", out=tmp / "_book", freeze=tmp / "_freeze")
-    finally:
-        os.chdir(cwd)
-        if before is None:
-            os.environ.pop("TRADE_REPORT_FIGURES", None)
-        else:
-            os.environ["TRADE_REPORT_FIGURES"] = before
+    folder = pipeline.prepare([data])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TRADE_REPORT_FIGURES", str(tmp / "figures"))
+        mp.setenv(ENV_EDITION, str(folder))
+        mp.delenv(PREVIOUS_ENV, raising=False)
+        mp.chdir(tmp)                       # a command that ran would leave its file here
+        book.build(ROOT, tmp / "_book", edition_dir=folder, freeze=tmp / "_freeze", edition_name=FILE_SAFE[2],
+                   label=CORPUS[0])          # the template variables: edition name and label
     yield tmp
-    shutil.rmtree(made.edition_dir, ignore_errors=True)     # its processed tables: named after a temporary folder
+    shutil.rmtree(folder, ignore_errors=True)     # its processed tables: named after a temporary folder
 
 
 def test_file_and_folder_names_are_literal_in_the_site(hostile_book):
@@ -224,6 +225,7 @@ def test_file_and_folder_names_are_literal_in_the_site(hostile_book):
     no_injected_elements(tags)
     for name in FILE_SAFE:
         assert f"{FILE_SAFE[0]}/{name}.json" in text, name
+    assert text.count(CORPUS[0]) >= 2 + len(FILE_SAFE)      # the edition label at the top and the foot
     index = (hostile_book / "_book" / "search-index.js").read_text(encoding="utf-8")
     entries = json.loads(index.removeprefix("window.SEARCH_INDEX = ").rstrip().rstrip(";"))
     data_page = next(e for e in entries if e["href"].endswith("appendix-data.html"))
@@ -236,9 +238,10 @@ def test_file_and_folder_names_are_literal_in_the_pdf(hostile_book):
     compact = re.sub(r"\s+", "", printed)
     for name in FILE_SAFE:   # long names wrap in a table cell: compare without white space
         assert re.sub(r"\s+", "", f"{name}.json") in compact, name
+    assert re.sub(r"\s+", "", f"Edition: {FILE_SAFE[2]}") in compact and re.sub(r"\s+", "", CORPUS[0]) in compact
     assert "typst-ran" not in compact.replace(re.sub(r"\s+", "", FILE_SAFE[2]), "")
     source = (hostile_book / "_book" / "book.typ").read_text(encoding="utf-8")
-    assert not re.search(r"(?<!\\)#(text\(fill|emph\[x)", source)          # only escaped: \#text(…
+    assert not re.search(r"(?<!\\)#(text\(fill: red|emph\[x)", source)          # only escaped: \#text(…
 
 
 def test_nothing_ran(hostile_book):
@@ -269,6 +272,6 @@ def test_a_hostile_partner_code_stops_the_import(tmp_path, capsys, value, shape)
             out.writerows([["854232", 2022, "KOR", "CHN", 5], ["854232", 2022, "KOR", value, 7]])
     assert main(["import", str(folder)]) != 0
     said = capsys.readouterr()
-    message = (said.out + said.err).strip()
+    message = (said.out + said.err).replace("\n", "")        # the console wraps long lines
     assert "a.json" in message or "a.csv" in message or "economy code" in message
     assert not (PROCESSED / store.edition_name([folder])).exists()
