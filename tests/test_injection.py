@@ -294,3 +294,17 @@ def test_any_text_comes_out_as_itself(texts):
     html_text, tags = parse_html(pandoc(markdown, "html5"))
     assert [one_line(p) for p in re.findall(r"¶(.*?)¶", html_text)] == shown
     assert [t for t, _a in tags] == ["p"] * len(texts)
+
+
+@pytest.mark.parametrize("name", ["[/]x.csv", "[blink]x[/blink].csv", "[red]x.csv"])
+def test_terminal_messages_show_paths_as_they_are(tmp_path, capsys, name):
+    """The command line's messages are Rich text, not Rich markup: a path with brackets is shown whole."""
+    from analysis.__main__ import main
+
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("foo,bar\n1,2\n")
+    assert main(["import", str(path)]) == 1
+    said = capsys.readouterr()
+    message = (said.out + said.err).replace("\n", "")
+    assert str(path) in message and "header not recognised" in message and "Traceback" not in message
