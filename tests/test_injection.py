@@ -308,3 +308,22 @@ def test_terminal_messages_show_paths_as_they_are(tmp_path, capsys, name):
     said = capsys.readouterr()
     message = (said.out + said.err).replace("\n", "")
     assert str(path) in message and "header not recognised" in message and "Traceback" not in message
+
+
+def test_names_in_figures_are_not_mathtext():
+    """An economy name with dollar signs is drawn as it is (mathtext would typeset or refuse it)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis import style
+
+    style.apply()
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label="$\\notacommand{x}$ and $1$ @fig")
+    ax.legend()
+    fig.savefig(io.BytesIO(), format="svg")
+    plt.close(fig)
