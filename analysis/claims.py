@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Iterator
 
+from .escape import Markup, markdown
+
 # The claim kinds `analysis.verify` knows how to check.
 KINDS = ("value", "quadrant", "flow", "trend", "rank", "balance", "band", "gl_band", "missing", "immaterial")
 
@@ -115,16 +117,6 @@ def sentence(text: str, *claims: Claim, source: str = "", refs: tuple[str, ...] 
 _LABEL = re.compile(r"(sec|fig|tbl)-[a-z0-9]+(-[a-z0-9]+)*")
 
 
-# Characters with a meaning in pandoc's Markdown: escaped with a backslash so that text from data
-# (names, codes) is always text.
-_MD_SPECIAL = set("\\`*_{}[]()#+-!<>$@|~^&")
-
-
-def markdown_text(text: str) -> str:
-    """Text as Markdown that reads back as exactly that text."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text.replace("\n", " "))
-
-
 def _attribute(text: str) -> str:
     """Text for a quoted pandoc attribute value."""
     return text.replace("\\", "/").replace('"', "'").replace("\n", " ")
@@ -145,21 +137,22 @@ def recording() -> Iterator[list[Sentence]]:
         _recorded = outer
 
 
-def render(sentences: list[Sentence] | Sentence) -> str:
+def render(sentences: list[Sentence] | Sentence) -> Markup:
     """Sentences as Markdown: each a span with an id, its claims' numbers as hover/focus text."""
     items = [sentences] if isinstance(sentences, Sentence) else list(sentences)
     if _recorded is not None:
         _recorded.extend(s for s in items if s.text)
-    return " ".join(f'[{_body(s)}]{{#{s.id} .claim tabindex="0" title="{_attribute(s.summary())}"}}'
-                    for s in items if s.text)
+    return Markup(" ".join(f'[{_body(s)}]{{#{s.id} .claim tabindex="0" title="{_attribute(s.summary())}"}}'
+                           for s in items if s.text))
 
 
 def _body(s: Sentence) -> str:
     """The escaped text, with its cross-references (trusted labels) before the final full stop."""
+    text = s.text.replace("'", "’")      # generated prose uses the typographic apostrophe
     if not s.refs:
-        return markdown_text(s.text)
-    text = s.text[:-1] if s.text.endswith(".") else s.text
-    return markdown_text(text) + " (" + "; ".join("@" + r for r in s.refs) + ")."
+        return markdown(text)
+    text = text[:-1] if text.endswith(".") else text
+    return markdown(text) + " (" + "; ".join("@" + r for r in s.refs) + ")."
 
 
 def plain(sentences: list[Sentence] | Sentence) -> str:

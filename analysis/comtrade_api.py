@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import http.client
 import json
 import os
 import time
@@ -32,6 +33,7 @@ from . import config, countries, products, store
 from .paths import DATA, ROOT
 
 ENV_KEY = "COMTRADE_KEY"
+ENV_BASE_URL = "COMTRADE_BASE_URL"      # a mirror or a test server instead of the public API
 CACHE = DATA / "raw" / "comtrade"
 BASE_URL = "https://comtradeapi.un.org"
 # Documented limits of the API (UN Comtrade help centre, 2025): with a free subscription key,
@@ -44,6 +46,13 @@ REPORTERS_ALL = 200             # economies that report in a typical year, for e
 TAIWAN_PARTNER = "490"          # "Other Asia, nes": Chinese Taipei as a partner in others' reports
 MAX_RETRIES = 6
 MAX_PERIODS = 12                # periods one call may ask for
+MAX_WAIT = 300.0                # the longest wait before a retry, whatever Retry-After asks (seconds)
+REQUEST_SECONDS = 600.0         # one request, body included, ends within this time
+READ_SECONDS = 60.0             # the longest silence within a request
+RUN_SECONDS = 6 * 3600.0        # a whole refresh ends within this time (what was fetched is kept)
+MAX_BODY_BYTES = 1 << 30        # a response larger than this once decompressed is refused (100,000 records ≈ 150 MB)
+CHUNK_BYTES = 1 << 16
+AGAIN = "run the refresh again later: what was fetched is kept and only the rest is asked for"
 
 
 class ComtradeError(RuntimeError):
@@ -197,19 +206,30 @@ class Report:
 
 
 class Transport:
-    """GET with retries: exponential backoff with jitter on 429, 5xx and timeouts, honouring
-    Retry-After. Returns the decoded JSON; the key goes in a header and never into a message."""
+    """GET with retries: exponential backoff with jitter on 429, 5xx, timeouts and failed responses,
+    honouring Retry-After up to `max_wait`. Each request has a total deadline (`timeout`: a body that
+    trickles in still ends) and the whole run another (`run_timeout`); a body larger than `max_bytes`
+    once decompressed is refused. Returns the decoded JSON, checked (a `data` list of records whose
+    length matches `count`); the key goes in a header and never into a message."""
 
-    def __init__(self, key: str | None, base_url: str = BASE_URL, retries: int = MAX_RETRIES,
-                 backoff: float = 1.0, timeout: float = 120.0, sleep: Callable[[float], None] = time.sleep):
+    def __init__(self, key: str | None, base_url: str | None = None, retries: int = MAX_RETRIES,
+                 backoff: float = 1.0, timeout: float = REQUEST_SECONDS, sleep: Callable[[float], None] = time.sleep,
+                 *, run_timeout: float = RUN_SECONDS, max_bytes: int = MAX_BODY_BYTES, max_wait: float = MAX_WAIT,
+                 clock: Callable[[], float] = time.monotonic):
         import urllib3
 
-        self.key = key
-        self.base_url = base_url.rstrip("/")
+        self.key = check_key(key)
+        self.base_url = base_url_from(base_url, key)
         self.sleep = sleep
         self.retries = retries
         self.backoff = backoff
-        self.http = urllib3.PoolManager(timeout=urllib3.Timeout(total=timeout), retries=False)
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.max_wait = max_wait
+        self.clock = clock
+        self.run_ends = clock() + run_timeout
+        per_read = min(READ_SECONDS, timeout)
+        self.http = urllib3.PoolManager(timeout=urllib3.Timeout(connect=per_read, read=per_read), retries=False)
         self.retried = 0
 
     def url(self, request: Request) -> str:
@@ -222,33 +242,145 @@ class Transport:
 
         import urllib3
 
-        headers = {"Ocp-Apim-Subscription-Key": self.key} if self.key and request.endpoint != "preview" else {}
+        headers = {"Accept-Encoding": "gzip"}
+        if self.key and request.endpoint != "preview":
+            headers["Ocp-Apim-Subscription-Key"] = self.key
         for attempt in range(self.retries + 1):
-            wait = self.backoff * 2 ** attempt * (0.5 + random.random())
+            if self.clock() >= self.run_ends:
+                raise ComtradeError(f"{request.name}: the run's time limit is reached; {AGAIN}")
+            wait = min(self.backoff * 2 ** attempt * (0.5 + random.random()), self.max_wait)
+            ends = min(self.clock() + self.timeout, self.run_ends)
+            resp, body = None, None
             try:
-                resp = self.http.request("GET", self.url(request), fields=request.params(), headers=headers)
-            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                resp = self.http.request("GET", self.url(request), fields=request.params(), headers=headers,
+                                         preload_content=False, decode_content=False, redirect=False)
+                body = _read_body(resp, ends, self.max_bytes, self.clock)
+            except _BodyError as exc:
+                problem = str(exc)
+            except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
                 problem = f"network error ({type(exc).__name__})"
             else:
                 if resp.status == 200:
-                    try:
-                        return json.loads(resp.data.decode("utf-8"))
-                    except (UnicodeDecodeError, json.JSONDecodeError):
-                        problem = "a truncated or malformed response"
+                    payload, problem = _checked(body)
+                    if payload is not None:
+                        return payload
                 elif resp.status == 429 or resp.status >= 500:
                     problem = f"HTTP {resp.status}"
-                    after = resp.headers.get("Retry-After")
-                    if after and after.strip().isdigit():
-                        wait = max(wait, float(after))
+                    wait = max(wait, retry_after(resp.headers.get("Retry-After"), self.max_wait))
                 else:
-                    body = redact(resp.data.decode("utf-8", "replace")[:200], self.key)
-                    raise ComtradeError(f"{request.name}: HTTP {resp.status}: {' '.join(body.split())}")
+                    text = redact(body[:200].decode("utf-8", "replace"), self.key)
+                    raise ComtradeError(f"{request.name}: HTTP {resp.status}: {' '.join(text.split())}")
+            finally:
+                if resp is not None:
+                    if body is None:
+                        resp.close()          # a body left unread: the connection is not reused
+                    resp.release_conn()
             if attempt == self.retries:
-                raise ComtradeError(f"{request.name}: {problem} after {self.retries + 1} attempts; run the refresh "
-                                    "again later: what was fetched is kept and only the rest is asked for")
+                raise ComtradeError(f"{request.name}: {problem} after {self.retries + 1} attempts; {AGAIN}")
+            if self.clock() + wait > self.run_ends:
+                raise ComtradeError(f"{request.name}: {problem}, and the run's time limit is reached; {AGAIN}")
             self.retried += 1
             self.sleep(wait)
         raise AssertionError("unreachable")
+
+
+class _BodyError(Exception):
+    """A response body that did not arrive whole within its limits (time, size, encoding)."""
+
+
+def _read_body(resp, ends: float, max_bytes: int, clock: Callable[[], float]) -> bytes:
+    """The whole body, decompressed (gzip), read chunk by chunk against the request's deadline and
+    the size limit: neither a trickling body nor a decompression bomb can hold the run."""
+    import zlib
+
+    encoding = (resp.headers.get("Content-Encoding") or "identity").strip().lower()
+    if encoding not in ("identity", "gzip"):
+        raise _BodyError(f"a response in an unsupported encoding ({encoding[:20]!r})")
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding == "gzip" else None
+    out = bytearray()
+    try:
+        while True:
+            if clock() > ends:
+                raise _BodyError("a response that did not arrive within the time limit")
+            chunk = resp.read1(CHUNK_BYTES, decode_content=False)
+            if not chunk:
+                break
+            while chunk:
+                if inflate is None:
+                    part, chunk = chunk, b""
+                else:
+                    part = inflate.decompress(chunk, max_bytes + 1 - len(out))
+                    chunk = inflate.unconsumed_tail
+                out += part
+                if len(out) > max_bytes:
+                    raise _BodyError(f"a response larger than {max_bytes:,} bytes")
+                if inflate is not None and not part and chunk:
+                    break
+    except zlib.error:
+        raise _BodyError("a corrupt compressed response") from None
+    if inflate is not None and not inflate.eof:
+        raise _BodyError("a truncated compressed response")
+    return bytes(out)
+
+
+def _checked(body: bytes) -> tuple[dict | None, str]:
+    """The response as JSON if it is whole: an object with a `data` list of records (objects) whose
+    length matches its `count` when it gives one; else None and what is wrong."""
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None, "a truncated or malformed response"
+    records = payload.get("data") if isinstance(payload, dict) else None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        return None, "a response without a list of records"
+    count = payload.get("count", len(records))
+    if type(count) is not int or count != len(records):
+        return None, f"a response whose count ({str(count)[:20]}) disagrees with its {len(records)} records"
+    return payload, ""
+
+
+def retry_after(value: str | None, cap: float) -> float:
+    """Seconds a Retry-After header asks for (delta-seconds or an HTTP date), at most `cap`; 0 if unreadable."""
+    import email.utils
+    import re
+
+    if not value:
+        return 0.0
+    if m := re.fullmatch(r"\s*([0-9]+)\s*", value):
+        return cap if len(m.group(1)) > 9 else min(float(m.group(1)), cap)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return 0.0
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return max(0.0, min((when - dt.datetime.now(dt.timezone.utc)).total_seconds(), cap))
+
+
+def check_key(key: str | None) -> str | None:
+    """The key if it can travel in a header: printable ASCII only. A key with a line break or another
+    control character (a damaged .env) is refused before use, and the message does not show it."""
+    if key and not all("!" <= ch <= "~" for ch in key):
+        raise ComtradeError(f"{ENV_KEY} contains a space, a line break or another character a subscription key "
+                            "does not have: copy the key again into the environment or .env (it is not shown here)")
+    return key
+
+
+def base_url_from(value: str | None, key: str | None) -> str:
+    """The API's address: `value`, else $COMTRADE_BASE_URL (a mirror or a test server), else the
+    public API. It must be an http(s) URL without query; a key is sent over plain http only to this machine."""
+    from urllib.parse import urlsplit
+
+    url = (value or os.environ.get(ENV_BASE_URL) or BASE_URL).strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
+            or any(ord(ch) < 33 for ch in url):
+        raise ComtradeError(f"{ENV_BASE_URL} must be an http(s) address such as {BASE_URL}, "
+                            f"not {url[:80]!r}")
+    if key and parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ComtradeError(f"{ENV_BASE_URL} {url[:80]!r} is plain http: the key would travel unencrypted; "
+                            "use https")
+    return url.rstrip("/")
 
 
 def refresh(requests: list[Request], folder: Path = CACHE, *, key: str | None = None, preview: bool = False,
@@ -276,11 +408,8 @@ def refresh(requests: list[Request], folder: Path = CACHE, *, key: str | None = 
             if progress:
                 progress(request, "cached")
             continue
-        payload = transport.get(request)
+        records = transport.get(request)["data"]
         report.calls += 1
-        records = payload.get("data") if isinstance(payload, dict) else None
-        if not isinstance(records, list):
-            raise ComtradeError(f"{request.name}: the response has no data list")
         if request.endpoint != "availability" and len(records) >= cap:
             report.splits += 1   # at the cap: possibly truncated, so ask again in halves
             queue[:0] = request.split()

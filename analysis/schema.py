@@ -47,9 +47,16 @@ class SchemaError(ValueError):
     """A table does not have the shape of the canonical data model."""
 
 
-ECONOMY = r"[A-Z]{3}|M49:\d+"
+ECONOMY = r"[A-Z]{3}|M49:[0-9]+"
 CODE_BY_SYSTEM = {"HS6": r"\d{6}", "HS4": r"\d{4}", "HS2": r"\d{2}", "CCC": r"\d{11}", "HSK": r"\d{10}"}
 FIRST_YEAR = 1948
+
+
+def _economy() -> "pa.Check":
+    """An economy code, checked as the whole string (`ZZZ<img …>` is not a code)."""
+    import pandera.pandas as pa
+
+    return pa.Check(lambda s: s.str.fullmatch(ECONOMY).fillna(False), error=f"economy code ({ECONOMY})")
 
 
 def _flow_schema() -> "pa.DataFrameSchema":
@@ -67,8 +74,8 @@ def _flow_schema() -> "pa.DataFrameSchema":
     return pa.DataFrameSchema(
         {
             "year": pa.Column(int, pa.Check.in_range(FIRST_YEAR, year), coerce=True),
-            "reporter": pa.Column(str, pa.Check.str_matches(ECONOMY)),
-            "partner": pa.Column(str, pa.Check.str_matches(ECONOMY)),
+            "reporter": pa.Column(str, _economy()),
+            "partner": pa.Column(str, _economy()),
             "flow": pa.Column(str, pa.Check.isin(FLOWS)),
             "code": pa.Column(str),
             "code_system": pa.Column(str, pa.Check.isin(list(CODE_BY_SYSTEM))),
@@ -88,7 +95,7 @@ def _totals_schema() -> "pa.DataFrameSchema":
 
     return pa.DataFrameSchema({
         "year": pa.Column(int, pa.Check.in_range(FIRST_YEAR, date.today().year), coerce=True),
-        "reporter": pa.Column(str, pa.Check.str_matches(ECONOMY)),
+        "reporter": pa.Column(str, _economy()),
         "flow": pa.Column(str, pa.Check.isin(FLOWS)),
         "value_usd": pa.Column(float, [pa.Check.ge(0), pa.Check.le(MAX_TOTAL_USD)], coerce=True),
         "source": pa.Column(str),

@@ -80,4 +80,5 @@ def apply() -> None:
         "pdf.fonttype": 42,
         "axes.spines.top": False,
         "axes.spines.right": False,
+        "text.parse_math": False,   # names and codes are text: a '$' in one is not mathtext
     })

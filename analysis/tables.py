@@ -8,28 +8,26 @@ import pandas as pd
 from IPython.display import Markdown
 
 from . import config, edition, findings, products, style
+from .escape import markdown
 from .findings import fmt, join_words, span, usd
 from .indicators import FORMULAS, NOTATION, WORLDS
 from .paths import ROOT
 
 
 def pipe_table(df: pd.DataFrame, widths: dict[str, int] | None = None) -> str:
-    """A pandoc pipe table of a DataFrame (cells escaped, index dropped); `widths` sets the relative
-    width of named columns (pandoc reads it from the dashes)."""
-    def cell(v: object) -> str:
-        return str(v).replace("|", "\\|").replace("\n", " ")
-
-    head = "| " + " | ".join(cell(c) for c in df.columns) + " |"
+    """A pandoc pipe table of a DataFrame (every cell and heading is text: `escape.markdown`; index
+    dropped); `widths` sets the relative width of named columns (pandoc reads it from the dashes)."""
+    head = "| " + " | ".join(markdown(c) for c in df.columns) + " |"
     # Dashes set pandoc's relative column widths: room for the longest unbreakable word (a code,
     # a name) plus padding, and up to 40 characters for columns of running text.
     def width(column: str) -> int:
-        texts = [cell(column)] + [cell(v) for v in df[column]]
+        texts = [str(column)] + [str(v) for v in df[column]]
         word = max(len(w) for t in texts for w in (t.split() or [""]))
         return max(word + 4, min(40, max(len(t) for t in texts)))
 
     widths = widths or {}
     rule = "|" + "|".join(":" + "-" * widths.get(c, width(c)) for c in df.columns) + "|"
-    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    rows = ["| " + " | ".join(markdown(v) for v in row) + " |" for row in df.itertuples(index=False)]
     return "\n".join([head, rule, *rows])
 
 
@@ -180,7 +178,8 @@ def formulas_markdown() -> Markdown:
               "source: the same reporters, partners and codes. The world is either "
               + " or ".join(f"*{k}*: {v}" for k, v in WORLDS.items()) + ". In this edition:", ""]
     for name, m in edition.current().stored.manifest.get("coverages", {}).items():
-        parts.append(f"- {m['description']} ({span(m['years'])}, {len(m['codes'])} codes): world = {m['world']}.")
+        parts.append(f"- {markdown(m['description'])} ({markdown(span(m['years']))}, {len(m['codes'])} codes): "
+                     f"world = {markdown(m['world'])}.")
     parts += ["", "A series drawn from more than one source changes source at a break: the figure marks it, the "
               "note says what changed, and no trend is read across it.", "",
               "**Thresholds of the prose.** Every sentence that characterises a pattern is generated from the "
@@ -219,8 +218,8 @@ def changes_markdown(limit: int = 25) -> Markdown:
                         "of the last edition's processed data), so this edition's changes are not listed.")
     changes = revisions.diff(old.stored.folder, edition.current().stored.folder)
     counts = revisions.summary(changes)
-    lead = (f"Compared with the edition built from {old.stored.folder.name} (vintage "
-            f"{_vintage(old)}), this edition ({_vintage(edition.current())}) has ")
+    lead = (f"Compared with the edition built from {markdown(old.stored.folder.name)} (vintage "
+            f"{markdown(_vintage(old))}), this edition ({markdown(_vintage(edition.current()))}) has ")
     words = {"revised": "revised by more than its threshold in a year both editions cover",
              "now available": "that the earlier edition could not compute",
              "dropped": "that this edition no longer gives",

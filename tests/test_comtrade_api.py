@@ -3,19 +3,24 @@ including 429 with Retry-After, 500, an empty result, a truncated body and a rec
 
 from __future__ import annotations
 
+import gzip
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from analysis import comtrade_api as api
 from analysis import importers
 from analysis.comtrade_api import ComtradeError
 
 KEY = "secret-key-123"
+BOMB = gzip.compress(b"0" * (64 << 20))
 
 
 def record(year: int, reporter: str, partner: str, code: str, flow: str, value: float) -> dict:
@@ -33,13 +38,37 @@ class Api:
         self.script: dict[int, str] = {}
         self.cap: int | None = None
         self.empty_for: set[str] = set()
+        self.override: tuple[int, bytes, dict] | None = None   # every response: status, body, headers
 
     def respond(self, handler: BaseHTTPRequestHandler) -> None:
         url = urlparse(handler.path)
         params = {k: v[0] for k, v in parse_qs(url.query).items()}
         self.calls.append({"path": url.path, **params})
         self.keys.append(handler.headers.get("Ocp-Apim-Subscription-Key"))
+        if self.override is not None:
+            return self._send(handler, *self.override)
         what = self.script.get(len(self.calls), "ok")
+        if what == "trickle":             # a body that never ends: one byte every 0.1 s
+            handler.send_response(200)
+            handler.send_header("Content-Length", "100000")
+            handler.end_headers()
+            try:
+                for _ in range(300):
+                    handler.wfile.write(b" ")
+                    handler.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass
+            return None
+        if what == "bomb":                # 64 MB of zeros in 64 KB of gzip
+            return self._send(handler, 200, BOMB, {"Content-Encoding": "gzip"})
+        if what == "gzip":
+            body = gzip.compress(json.dumps({"count": 0, "data": []}).encode())
+            return self._send(handler, 200, body, {"Content-Encoding": "gzip"})
+        if what == "miscount":
+            return self._send(handler, 200, json.dumps({"count": 5, "data": [{"refYear": 2021}]}).encode())
+        if what == "huge-retry-after":
+            return self._send(handler, 429, b"slow down", {"Retry-After": "1000000000"})
         if what == "429":
             return self._send(handler, 429, b"rate limited", {"Retry-After": "0"})
         if what == "500":
@@ -71,7 +100,8 @@ class Api:
         handler.send_response(status)
         for k, v in (headers or {}).items():
             handler.send_header(k, v)
-        handler.send_header("Content-Type", "application/json")
+        if "Content-Type" not in (headers or {}):
+            handler.send_header("Content-Type", "application/json")
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
         handler.wfile.write(body)
@@ -89,6 +119,7 @@ def server():
             pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     fake.url = f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -274,3 +305,146 @@ def test_the_key_appears_in_no_output_and_no_file(server, tmp_path, monkeypatch,
     for path in Path(tmp_path).rglob("*"):
         if path.is_file() and path != env:
             assert KEY not in path.read_text(errors="replace")
+
+
+# --- hostile servers and a damaged key ---------------------------------------------------------------
+
+@pytest.mark.parametrize("key", ["abc\ndef-secret", "abc\r\nX-Evil: 1", "tab\tsecret", "null\x00secret", "é-secret"])
+def test_a_key_with_control_characters_is_refused_unprinted(server, tmp_path, monkeypatch, capfd, key):
+    with pytest.raises(ComtradeError, match="contains a space, a line break") as err:
+        api.refresh(small_plan()[:1], tmp_path, key=key)
+    assert key not in str(err.value) and "secret" not in str(err.value)
+    if "\x00" in key:
+        return                                # the environment cannot hold it
+    monkeypatch.setenv(api.ENV_KEY, key)
+    from analysis.__main__ import main
+
+    assert main(["fetch", "--years", "2022", "--out", str(tmp_path / "cli")]) != 0
+    out, errs = capfd.readouterr()
+    assert "secret" not in out + errs and not server.calls
+
+
+def test_retry_after_and_backoff_are_capped(server, tmp_path):
+    server.script = {1: "huge-retry-after"}
+    t = transport(server)
+    t.backoff = 1e6
+    api.refresh(small_plan()[:1], tmp_path, key=KEY, transport=t)
+    assert t.waits == [api.MAX_WAIT]
+    assert api.retry_after("1000000000", 300) == 300 and api.retry_after("9" * 5000, 300) == 300
+    assert api.retry_after("Wed, 21 Oct 2099 07:28:00 GMT", 300) == 300
+    assert api.retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 300) == 0
+    for junk in ("-5", "1e9", "²", "nan", "soon", ""):
+        assert api.retry_after(junk, 300) == 0
+
+
+def test_a_trickling_body_ends_at_the_request_deadline(server, tmp_path):
+    server.script = {1: "trickle"}
+    t = api.Transport(KEY, base_url=server.url, retries=0, timeout=1.0, sleep=lambda s: None)
+    start = time.monotonic()
+    with pytest.raises(ComtradeError, match="did not arrive within the time limit"):
+        api.refresh(small_plan()[:1], tmp_path, key=KEY, transport=t)
+    assert time.monotonic() - start < 5 and not list(tmp_path.glob("*.json"))
+
+
+def test_the_run_has_a_deadline(server, tmp_path):
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    server.script = {i: "429" for i in range(1, 50)}
+    t = api.Transport(KEY, base_url=server.url, retries=40, backoff=10.0, sleep=sleep, run_timeout=100.0,
+                      clock=lambda: now[0])
+    with pytest.raises(ComtradeError, match="time limit is reached"):
+        api.refresh(small_plan()[:1], tmp_path, key=KEY, transport=t)
+    assert now[0] <= 100.0 and len(server.calls) < 10
+
+
+def test_a_gzip_bomb_is_refused_and_gzip_is_read(server, tmp_path):
+    server.script = {1: "gzip"}
+    t = api.Transport(KEY, base_url=server.url, retries=0, max_bytes=1 << 20, sleep=lambda s: None)
+    assert api.refresh(small_plan()[:1], tmp_path, key=KEY, transport=t).calls == 1
+    server.script = {2: "bomb"}
+    with pytest.raises(ComtradeError, match="larger than 1,048,576 bytes"):
+        api.refresh(small_plan()[1:2], tmp_path, key=KEY, transport=t)
+
+
+def test_a_count_that_disagrees_with_the_records_is_a_failed_response(server, tmp_path):
+    server.script = {1: "miscount", 2: "miscount"}
+    with pytest.raises(ComtradeError, match="count \\(5\\) disagrees with its 1 records"):
+        api.refresh(small_plan()[:1], tmp_path, key=KEY, transport=transport(server, retries=1))
+    assert not list(tmp_path.glob("*.json"))                      # never cached as complete
+    server.script = {3: "miscount"}
+    report = api.refresh(small_plan()[:1], tmp_path, key=KEY, transport=transport(server, retries=1))
+    assert report.retries == 1 and len(list(tmp_path.glob("*.json"))) == 1
+
+
+def test_base_url_from_the_environment(server, tmp_path, monkeypatch):
+    monkeypatch.setenv(api.ENV_BASE_URL, server.url + "/")
+    t = api.Transport(KEY, backoff=0.0, sleep=lambda s: None)
+    api.refresh(small_plan()[:1], tmp_path, key=KEY, transport=t)
+    assert len(server.calls) == 1 and server.keys == [KEY]
+    monkeypatch.delenv(api.ENV_BASE_URL)
+    assert api.Transport(KEY).base_url == api.BASE_URL
+
+
+@pytest.mark.parametrize("url, problem", [
+    ("ftp://mirror.example.org", "must be an http"), ("javascript:alert(1)", "must be an http"),
+    ("https://mirror.example.org/?key=1", "must be an http"), ("https://mir ror.example.org", "must be an http"),
+    ("http://mirror.example.org", "travel unencrypted"),
+])
+def test_a_bad_base_url_is_refused(url, problem, monkeypatch):
+    monkeypatch.setenv(api.ENV_BASE_URL, url)
+    with pytest.raises(ComtradeError, match=problem):
+        api.Transport(KEY)
+
+
+def test_a_plain_http_mirror_is_fine_without_a_key(monkeypatch):
+    monkeypatch.setenv(api.ENV_BASE_URL, "http://mirror.example.org/api")
+    assert api.Transport(None).base_url == "http://mirror.example.org/api"
+
+
+_json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                                       max_size=3), max_leaves=8)
+_bodies = st.one_of(
+    st.binary(max_size=200),
+    st.builds(lambda v: json.dumps(v).encode(), _json_values),
+    st.builds(lambda data, count: json.dumps({"count": count, "data": data}).encode(),
+              st.lists(st.dictionaries(st.sampled_from(["refYear", "reporterCode", "period", "lastReleased"]),
+                                       _json_values, max_size=4) | _json_values, max_size=4),
+              st.one_of(st.none(), st.integers(-2, 6), st.text(max_size=3), st.floats())),
+)
+DEEP = b"[" * 100_000 + b"]" * 100_000
+HUGE_NUMBER = b'{"count": 1, "data": [{"refYear": 1' + b"0" * 5000 + b'}]}'
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(status=st.sampled_from([200, 200, 200, 204, 301, 400, 404, 429, 500, 503]),
+       retry_after=st.one_of(st.none(), st.text(max_size=12), st.integers(-10, 10 ** 12).map(str)),
+       encoding=st.sampled_from([None, "gzip", "gzip", "identity", "br", "deflate", "gzip, gzip"]),
+       body=_bodies, endpoint=st.sampled_from(["get", "availability"]))
+@example(status=200, retry_after=None, encoding=None, body=DEEP, endpoint="get")
+@example(status=200, retry_after=None, encoding="gzip", body=HUGE_NUMBER, endpoint="get")
+@example(status=200, retry_after=None, encoding=None, body=b'{"count": 1, "data": [5]}', endpoint="availability")
+@example(status=429, retry_after="\u00b2", encoding=None, body=b"", endpoint="get")
+def test_fuzzed_responses_raise_only_comtrade_errors(server, tmp_path_factory, status, retry_after, encoding, body,
+                                                      endpoint):
+    headers = {k: v for k, v in (("Retry-After", retry_after), ("Content-Encoding", encoding)) if v is not None
+               and all(32 <= ord(c) < 127 for c in v)}
+    if encoding and encoding.startswith("gzip"):
+        body = gzip.compress(body)
+    server.override = (status, body, headers)
+    request = api.Request("world", endpoint, (), ("0",), ("854232",), ("X",), (2021,))
+    folder = tmp_path_factory.mktemp("fuzz")
+    t = api.Transport(KEY, base_url=server.url, retries=1, backoff=0.0, timeout=5, sleep=lambda s: None,
+                      max_bytes=1 << 20)
+    try:
+        report = api.refresh([request], folder, key=KEY, transport=t)
+    except ComtradeError as exc:
+        assert KEY not in str(exc)
+    else:
+        assert status == 200 and report.calls == 1
+        for f in folder.glob("*.json"):
+            records = json.loads(f.read_text())["data"]
+            assert isinstance(records, list) and all(isinstance(r, dict) for r in records)

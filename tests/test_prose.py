@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 
-from analysis import claims, findings, prose
+from analysis import claims, escape, findings, prose
 from analysis.prose import Change, Lens, Outside, Pair, Point, Position
 
 NAN = math.nan
@@ -189,7 +189,8 @@ def test_every_judgement_carries_claims():
 def test_rendered_sentences_are_escaped_spans_with_their_numbers():
     s = claims.sentence("A <b>$1$</b> @fig-x [link](javascript:x) sentence.", claims.claim("missing", indicator="GL"))
     md = claims.render([s])
-    assert md.startswith("[A \\<b\\>\\$1\\$\\</b\\> \\@fig\\-x \\[link\\]\\(javascript:x\\) sentence.]{#claim-")
+    assert md.startswith("[A \\<b\\>\\$1\\$\\<\\/b\\> \\@fig\\-x \\[link\\]\\(javascript\\:x\\) sentence\\.]{#claim-")
     assert 'class' not in md and '.claim tabindex="0" title="GL: missing"' in md
     ref = claims.sentence("It rose.", refs=("sec-memory-gl",))
     assert claims.render(ref).startswith("[It rose (@sec-memory-gl).]")
+    assert isinstance(md, escape.Markup)

@@ -53,7 +53,7 @@ def test_the_appendix_lists_the_revision(two_editions, monkeypatch):
     monkeypatch.setenv(PREVIOUS_ENV, str(old))
     text = tables.changes_markdown().data
     assert "1 value revised by more than its threshold" in text
-    assert "| TSI (standard) | memory | ROK | World | 2020 |" in text
+    assert "| TSI \\(standard\\) | memory | ROK | World | 2020 |" in text      # cells are escaped text
     monkeypatch.delenv(PREVIOUS_ENV)
     assert "No earlier edition was given" in tables.changes_markdown().data
 

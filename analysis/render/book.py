@@ -25,6 +25,7 @@ from pathlib import Path
 import pypandoc
 import yaml
 
+from .. import escape
 from ..paths import FIGURES_FROM_SVG_ENV, PACKAGE, PREVIOUS_ENV, REFERENCE, ROOT, figures_dir
 from .execute import Executed, RenderError, execute
 from .qmd import parse
@@ -395,7 +396,8 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
                 "--resource-path", str(root)] + cite_args
         if numbers[ch.stem].isdigit():   # sections numbered as in the PDF: 2, 2.1, 2.2, …
             args += ["--number-sections", f"--number-offset={int(numbers[ch.stem]) - 1}"]
-        args += [f"--variable={k}:{v}" for k, v in meta.items()]
+        # pandoc puts variables into the template as they are: the page's are HTML-escaped here.
+        args += [f"--variable={k}:{v if k == 'nav' else escape.html_text(v)}" for k, v in meta.items()]
         html_text = _pandoc(md, "html5", args, out / page.parent, result.warnings, ch.source.as_posix(), cache)
         (out / page).write_text(html_text, encoding="utf-8")
         result.pages.append(out / page)
@@ -452,7 +454,7 @@ def _pdf(chapters: list[Chapter], names: dict[str, str], out: Path, cfg: dict, c
             "book-author": book.get("author", ""), "edition-label": label, "edition-name": edition_name,
             "build-date": dt.date.today().isoformat()}
     args = [f"--template={TEMPLATES / 'book.typ'}", "--columns=100"] + cite_args
-    args += [f"--variable={k}:{v}" for k, v in meta.items()]
+    args += [f"--variable={k}:{escape.typst_text(v)}" for k, v in meta.items()]   # Typst text, never code
     source = _pandoc("\n\n".join(parts), "typst", args, out, warnings, "the PDF", cache)
     typ = out / "book.typ"
     typ.write_text(source, encoding="utf-8")

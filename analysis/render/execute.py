@@ -21,6 +21,7 @@ from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from ..escape import markdown
 from .qmd import Cell, Document, fill_inline
 
 INLINE_MARK = "\x1eINLINE"
@@ -78,12 +79,23 @@ class Executed:
 
 
 def _inline_code(exprs: list[str]) -> str:
-    items = ", ".join(f"str(({e}))" for e in exprs)
-    return f'print({INLINE_MARK!r} + __import__("json").dumps([{items}]))'
+    """Kernel code printing each inline value as [is markdown, text]: a value that offers markdown
+    (an `analysis.escape.Markup`, an IPython `Markdown`) is kept as markdown, any other is text."""
+    items = ", ".join(f"_v(({e}))" for e in exprs)
+    as_pair = ('lambda x: (lambda m: [True, m[0] if isinstance(m, tuple) else m] if m is not None else '
+               '[False, str(x)])(x._repr_markdown_() if callable(getattr(x, "_repr_markdown_", None)) else None)')
+    return f'(lambda _v: print({INLINE_MARK!r} + __import__("json").dumps([{items}])))({as_pair})'
+
+
+def inline_values(pairs: list[list]) -> list[str]:
+    """The inline values as markdown: text escaped (`analysis.escape.markdown`), markdown as it is."""
+    return [str(text) if is_markdown else markdown(text) for is_markdown, text in pairs]
 
 
 def _text_block(text: str) -> str:
-    return "```\n" + text.rstrip("\n") + "\n```"
+    """Text output as a code block, fenced by more backticks than any run inside it."""
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", text)), default=0))
+    return f"{fence}\n" + text.rstrip("\n") + f"\n{fence}"
 
 
 def _outputs_to_markdown(cell: Cell, outputs: list, opts: dict, stem: str, ex: Executed) -> list[str]:
@@ -185,7 +197,7 @@ def execute(doc: Document, path: Path, stem: str, defaults: dict | None = None, 
             pieces.append(block.text)
         elif kind == "inline":
             stdout = "".join(o.get("text", "") for o in nb.cells[index].outputs if o.get("name") == "stdout")
-            values = json.loads(stdout.split(INLINE_MARK, 1)[1])
+            values = inline_values(json.loads(stdout.split(INLINE_MARK, 1)[1]))
             pieces.append(fill_inline(block.text, values))
         elif kind == "cell":
             opts = {**base, **block.options}
