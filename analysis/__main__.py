@@ -49,6 +49,17 @@ def friendly(command: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
+def split_words(text: str) -> list[str]:
+    """Folders given as one line (`make report DATA=...`), split like shell words: quotes keep a path with
+    spaces whole; nothing is run by a shell."""
+    import shlex
+
+    try:
+        return shlex.split(text)
+    except ValueError as exc:
+        raise ValueError(f"DATA {text!r}: {exc}; quote a folder with spaces as DATA='\"my folder\" other'") from None
+
+
 @app.callback()
 def _options(debug: bool = typer.Option(False, "--debug", help="Show the full traceback when something fails.")) -> None:
     """Trilateral semiconductor trade report: data, indicators and the chapter."""
@@ -65,10 +76,15 @@ def build(
     engine: str = typer.Option("auto", help="auto (quarto when on PATH), builtin or quarto."),
     out: Optional[Path] = typer.Option(None, help="Output folder (default _book/)."),
     jobs: int = typer.Option(2, help="Chapters executed in parallel."),
+    data_words: str = typer.Option("", help="The data folders as one line, split as a shell splits words: quote a "
+                                            "path with spaces, e.g. '\"my folder\" totals' (what `make report "
+                                            "DATA=...` passes); overrides --data."),
 ) -> None:
     """Build the website and the print PDF of the chapter."""
     from .build import run
 
+    if data_words.strip():
+        data = split_words(data_words)
     b = run(data, engine=engine, out=out, jobs=jobs, on_conflict=on_conflict, previous=previous)
     r = b.result
     if r is not None:
@@ -123,6 +139,35 @@ def import_(paths: list[Path] = typer.Argument(..., help="Raw files or folders o
     console.print("build it with: python -m analysis build " + " ".join(f"--data {p}" for p in paths))
 
 
+def parse_years(text: str) -> list[int]:
+    """`--years` as a list: a span (2007-2024) or a list (2019,2022), each year from 1988 (HS data)
+    to this year; anything else is refused naming the option and the form to use."""
+    import re
+    from datetime import date
+
+    from .importers.base import FIRST_YEAR
+
+    form = "give a span such as 2007-2024 or a list such as 2019,2022"
+    text = text.strip()
+    span = re.fullmatch(r"([0-9]{4})\s*-\s*([0-9]{4})", text)
+    if span:
+        first, last = int(span.group(1)), int(span.group(2))
+        if first > last:
+            raise ValueError(f"--years {text!r}: the span runs backwards; write it from the first year to the last, "
+                             f"e.g. {last}-{first}")
+        years = list(range(first, last + 1))
+    elif re.fullmatch(r"[0-9]{4}(\s*,\s*[0-9]{4})*", text):
+        years = sorted({int(y) for y in text.split(",")})
+    else:
+        raise ValueError(f"--years {text!r} is not a year span or list: {form}")
+    this = date.today().year
+    outside = [y for y in years if not FIRST_YEAR <= y <= this]
+    if outside:
+        raise ValueError(f"--years {text!r}: {outside[0]} is outside {FIRST_YEAR}–{this}, the years of HS trade data; "
+                         f"{form}")
+    return years
+
+
 @app.command()
 @friendly
 def fetch(
@@ -143,11 +188,7 @@ def fetch(
 
     from . import comtrade_api as api
 
-    if "-" in years:
-        first, last = (int(y) for y in years.split("-", 1))
-        year_list = list(range(first, last + 1))
-    else:
-        year_list = [int(y) for y in years.split(",")]
+    year_list = parse_years(years)
     folder = out or api.CACHE
     requests = api.plan(year_list, preview=preview, codes=codes.split(",") if codes else None)
     cost = api.summarise(requests, preview)
@@ -247,7 +288,8 @@ def panel(store: Path = typer.Argument(..., help="A bulk store written by `inges
 
     from . import panel as panel_
 
-    pairs = [tuple(p.split(":", 1)) for p in pair] or None
+    panel_.query(query)   # an unknown --query is refused before anything is read
+    pairs = panel_.parse_pairs(pair) or None
     if query == "pairs" and not pairs:
         raise ValueError("the 'pairs' query needs at least one --pair, e.g. --pair KOR:CHN")
     if engine == "duckdb":
