@@ -43,7 +43,7 @@ def friendly(command: Callable[..., None]) -> Callable[..., None]:
         except Exception as exc:  # every failure reaches the user as one line
             if DEBUG["on"]:
                 raise
-            console.print(f"[red]error:[/red] {one_line(exc)}", highlight=False)
+            console.print(f"[red]error:[/red] {one_line(exc)}", highlight=False, soft_wrap=True)
             console.print("run again with --debug to see the traceback", style="dim")
             raise typer.Exit(1) from None
     return run

@@ -151,6 +151,8 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
     start = time.perf_counter()
     out = out or BOOK
     atomic.refuse_foreign(out, SITE_MARKERS, "a website")
+    if previous is not None:
+        store.verify(Path(previous))   # a damaged or altered edition is refused, never compared
     with atomic.build_lock(ROOT / ".build.lock"):
         for place in {out.parent, figures_dir().parent}:
             atomic.clean_leftovers(place)
@@ -159,7 +161,6 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
         folder = pipeline.prepare(data, on_conflict=on_conflict)
         os.environ[ENV_EDITION] = str(folder)   # the chapters' kernels inherit the edition's folder
         if previous is not None:
-            store.verify(Path(previous))
             os.environ[PREVIOUS_ENV] = str(Path(previous).resolve())
         else:
             os.environ.pop(PREVIOUS_ENV, None)

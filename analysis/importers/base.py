@@ -146,8 +146,10 @@ def read_csv(path: Path, text: str | None = None) -> pd.DataFrame:
     except pd.errors.ParserError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = _line_of_record(text, int(match.group(1))) if match else "?"
-        raise DataImportError(f"{path}: line {line}: the row does not have the header's number of fields "
-                              f"({str(exc).split(': ', 1)[-1].strip()}); check for a stray comma or quote") from None
+        counts = re.search(r"Expected (\d+) fields in line \d+, saw (\d+)", str(exc))
+        detail = f" ({counts.group(1)} expected, {counts.group(2)} found)" if counts else ""
+        raise DataImportError(f"{path}: line {line}: the row does not have the header's number of fields{detail}; "
+                              "check for a stray comma or quote") from None
     if df.empty:
         raise DataImportError(f"{path}: no data rows")
     df.columns = [c.strip() for c in df.columns]

@@ -82,6 +82,11 @@ def combine(items: list[Imported], on_conflict: str = "error") -> tuple[pd.DataF
     if on_conflict not in PRECEDENCE:
         raise ValueError(f"on_conflict must be one of {', '.join(PRECEDENCE)}")
     flows = _stack([i.flows.assign(_file=i.path.name) for i in items], FLOW_COLUMNS + ["_file"])
+    if flows.empty:
+        held = "; ".join(f"{i.path}: {len(i.totals)} total(s) of all goods" if len(i.totals)
+                         else f"{i.path}: no row kept ({'; '.join(i.notes) or 'every row was left out'})" for i in items)
+        raise DataImportError(f"no trade flows in the inputs ({held}); give the trade files (Comtrade, BACI, customs) "
+                              "as well, with --data repeated")
     if "closed_panel" not in flows:
         flows["closed_panel"] = False
     key = ["coverage", "year", "reporter", "partner", "flow", "code", "code_system"]

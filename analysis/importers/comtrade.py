@@ -67,6 +67,8 @@ def read_plus(path: Path, df: pd.DataFrame | None = None) -> Imported:
         if col in df:
             keep &= df[col].str.strip().isin(ok).to_numpy()
     df = df[keep]   # the index still counts the file's records, so errors name the right line
+    notes = [] if keep.all() else [f"{int((~keep).sum())} row(s) broken down by second partner, customs procedure "
+                                   "or mode of transport left out (the aggregate rows are kept)"]
     years = base.years(df["refYear"], path, "refYear")
     values = base.values(df["primaryValue"], path, "primaryValue", ceiling=base.ceiling(df["cmdCode"]))
     code = base.codes(df["cmdCode"], path, "cmdCode", "HS")
@@ -76,7 +78,9 @@ def read_plus(path: Path, df: pd.DataFrame | None = None) -> Imported:
                        flow=df["flowCode"].str.strip(), code=code, code_system="HS",
                        hs_revision=_revisions(df, "classificationCode", years), value_usd=values)
     flows["code_system"] = np.where(flows["code"].str.len() == 6, HS6, "HS" + flows["code"].str.len().astype(str))
-    return _split(flows, path, "UN Comtrade+ API")
+    out = _split(flows, path, "UN Comtrade+ API")
+    out.notes += notes
+    return out
 
 
 def read_legacy(path: Path) -> Imported:
