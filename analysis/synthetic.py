@@ -221,6 +221,7 @@ def baci_files(folder: Path, years: list[int], *, rows: int, economies: int = 20
                   "country_iso3": iso}).to_csv(codes_path, index=False)
     con = duckdb.connect()
     con.execute("SET threads = 2")
+    con.execute("SET enable_progress_bar = false")
     out = []
     for year in years:
         path = folder / f"BACI_HS17_Y{year}_V000000.csv"

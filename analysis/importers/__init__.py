@@ -122,6 +122,8 @@ def raw_files(paths: Iterable[Path]) -> list[Path]:
         else:
             raise DataImportError(f"{p}: no such file or folder")
     if not out:
-        raise DataImportError("no data files (.csv or .json) found in " + ", ".join(str(p) for p in paths)
-                              + "; give the folder that holds the downloaded files")
+        zips = [z for p in paths if p.is_dir() for z in p.glob("*.zip")]
+        hint = (f"; {zips[0].name} is a zip archive: unzip it into the folder (a BACI release: or stream it "
+                "whole with `python -m analysis ingest`)" if zips else "; give the folder that holds the downloaded files")
+        raise DataImportError("no data files (.csv or .json) found in " + ", ".join(str(p) for p in paths) + hint)
     return out
