@@ -108,6 +108,8 @@ def parse_pairs(texts: Iterable[str]) -> list[tuple[str, str]]:
 
 
 MARKER = "panel.json"
+MARKERS = (MARKER, "_SUCCESS")
+"""What a panel result holds (DuckDB's panel.json, Spark's _SUCCESS): `--out` replaces only such a folder."""
 
 
 def duckdb_run(store: Path, name: str, *, pairs: list[tuple[str, str]] | None = None, out: Path | None = None,
@@ -118,7 +120,7 @@ def duckdb_run(store: Path, name: str, *, pairs: list[tuple[str, str]] | None = 
     bulk.read_manifest(store)
     if out is not None:
         out = Path(out)
-        atomic.refuse_foreign(out, (MARKER,), "a panel result")
+        atomic.refuse_foreign(out, MARKERS, "a panel result")
         out.parent.mkdir(parents=True, exist_ok=True)
     con = bulk.connect(memory_limit, threads, out.parent if out else None)
     try:
@@ -180,7 +182,7 @@ def spark_run(spark, store: str, name: str, *, pairs: list[tuple[str, str]] | No
     if out is None:
         return result.toPandas()
     if "://" not in out:
-        atomic.refuse_foreign(Path(out), (MARKER, "_SUCCESS"), "a panel result")
+        atomic.refuse_foreign(Path(out), MARKERS, "a panel result")
     result.write.mode("overwrite").partitionBy("year").parquet(out)
     return None
 

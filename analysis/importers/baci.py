@@ -127,8 +127,7 @@ def _unzip(release: Release, archive: Path, scratch: Path) -> None:
                 base_name = PurePosixPath(info.filename.replace("\\", "/")).name
                 if info.is_dir() or not _kind(base_name):
                     continue
-                target = scratch / f"{archive.stem}-{n}" / base_name
-                target.parent.mkdir(parents=True)
+                target = Path(tempfile.mkdtemp(prefix=f"member{n}-", dir=scratch)) / base_name
                 with z.open(info) as src, open(target, "wb") as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
                 _add(release, target, f"{archive}!{info.filename}", zip_members=True)
