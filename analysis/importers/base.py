@@ -326,6 +326,13 @@ def sum_rows(flows: pd.DataFrame) -> pd.DataFrame:
     return flows.groupby([c for c in FLOW_COLUMNS if c != "value_usd"], as_index=False)["value_usd"].sum()
 
 
+def with_hs6(lines: pd.DataFrame) -> pd.DataFrame:
+    """National tariff lines (HSK, CCC) plus their HS6 aggregates (the sum of the lines under each HS6 code)."""
+    lines = sum_rows(lines)
+    hs6 = sum_rows(lines.assign(code=lines["code"].str[:6], code_system="HS6"))
+    return pd.concat([lines, hs6], ignore_index=True)
+
+
 def with_world(flows: pd.DataFrame) -> pd.DataFrame:
     """World rows as the sum over each reporter's partners."""
     keys = ["year", "reporter", "flow", "code", "code_system", "hs_revision", "source", "mirror", "coverage"]

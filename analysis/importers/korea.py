@@ -24,7 +24,6 @@ from ..products import revision_for_year
 from ..schema import FLOW_COLUMNS, WORLD
 from . import base
 from .base import Format, Imported
-from .taiwan import with_hs6
 
 SOURCE = "korea-customs"
 COLUMNS = {"year": ["year", "년도", "기간"], "hsk": ["hsk", "hsk_code", "품목코드", "HS코드"],
@@ -62,7 +61,7 @@ def read(path: Path) -> Imported:
                         code_system="HSK", hs_revision=revs, value_usd=base.values(df[col], path, col))
              for flow, col in (("X", "export_usd"), ("M", "import_usd"))]
     flows, notes = base.self_trade(pd.concat(parts, ignore_index=True))
-    flows = with_hs6(flows)
+    flows = base.with_hs6(flows)
     if not (flows["partner"] == WORLD).any():
         flows = base.with_world(flows)
     return Imported(path, "Korea Customs Service HSK extract", flows[FLOW_COLUMNS], notes=notes)

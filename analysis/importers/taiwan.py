@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from ..errors import DataImportError
 from ..products import HS6, revision_for_year
 from ..schema import FLOW_COLUMNS
@@ -31,13 +29,6 @@ from . import base
 from .base import Format, Imported
 
 SOURCE = "taiwan-customs"
-
-
-def with_hs6(lines: pd.DataFrame) -> pd.DataFrame:
-    """National tariff lines plus their HS6 aggregates (the sum of the lines under each HS6 code)."""
-    lines = base.sum_rows(lines)
-    hs6 = base.sum_rows(lines.assign(code=lines["code"].str[:6], code_system=HS6))
-    return pd.concat([lines, hs6], ignore_index=True)
 
 
 def read_ccc(path: Path) -> Imported:
@@ -56,7 +47,7 @@ def read_ccc(path: Path) -> Imported:
                        code_system="CCC", hs_revision=[revision_for_year(y) for y in years],
                        value_usd=base.values(df["Export Value (USD)"], path, "Export Value (USD)"))
     lines, notes = base.self_trade(lines)
-    flows = base.with_world(with_hs6(lines))
+    flows = base.with_world(base.with_hs6(lines))
     out = Imported(path, "Taiwan customs CCC lines by destination", flows[FLOW_COLUMNS], notes=notes)
     out.notes.append("Taiwan's exports to the world are the sums over all destinations")
     return out
