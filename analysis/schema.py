@@ -47,7 +47,9 @@ class SchemaError(ValueError):
     """A table does not have the shape of the canonical data model."""
 
 
-ECONOMY = r"[A-Z]{3}|M49:\d+"
+ECONOMY = r"[A-Z]{3}|M49:[0-9]+"
+WHOLE_ECONOMY = rf"(?:{ECONOMY})\Z"
+"""An economy code as a whole string (pandera's str_matches anchors only the start): 'ZZZ<b>' fails."""
 CODE_BY_SYSTEM = {"HS6": r"\d{6}", "HS4": r"\d{4}", "HS2": r"\d{2}", "CCC": r"\d{11}", "HSK": r"\d{10}"}
 FIRST_YEAR = 1948
 
@@ -67,8 +69,8 @@ def _flow_schema() -> "pa.DataFrameSchema":
     return pa.DataFrameSchema(
         {
             "year": pa.Column(int, pa.Check.in_range(FIRST_YEAR, year), coerce=True),
-            "reporter": pa.Column(str, pa.Check.str_matches(ECONOMY)),
-            "partner": pa.Column(str, pa.Check.str_matches(ECONOMY)),
+            "reporter": pa.Column(str, pa.Check.str_matches(WHOLE_ECONOMY)),
+            "partner": pa.Column(str, pa.Check.str_matches(WHOLE_ECONOMY)),
             "flow": pa.Column(str, pa.Check.isin(FLOWS)),
             "code": pa.Column(str),
             "code_system": pa.Column(str, pa.Check.isin(list(CODE_BY_SYSTEM))),
@@ -88,7 +90,7 @@ def _totals_schema() -> "pa.DataFrameSchema":
 
     return pa.DataFrameSchema({
         "year": pa.Column(int, pa.Check.in_range(FIRST_YEAR, date.today().year), coerce=True),
-        "reporter": pa.Column(str, pa.Check.str_matches(ECONOMY)),
+        "reporter": pa.Column(str, pa.Check.str_matches(WHOLE_ECONOMY)),
         "flow": pa.Column(str, pa.Check.isin(FLOWS)),
         "value_usd": pa.Column(float, [pa.Check.ge(0), pa.Check.le(MAX_TOTAL_USD)], coerce=True),
         "source": pa.Column(str),

@@ -522,3 +522,13 @@ def test_fuzzed_zip_layouts(tmp_path, members):
     assert sum(v["rows"] for v in manifest["years"].values()) <= len(yearly)
     assert len(manifest["files"]) == len(yearly)
     assert not (tmp_path.parent / "abs").exists()
+
+
+@pytest.mark.parametrize("code", ["ZZZ<img src=x onerror=alert(1)>", "KOR\n", "M49:1x", "kor"])
+def test_economy_codes_are_checked_as_whole_strings(code):
+    from analysis import schema
+
+    totals = pd.DataFrame({"year": [2019], "reporter": [code], "flow": ["X"], "value_usd": [1.0], "source": ["t"]})
+    with pytest.raises(schema.SchemaError, match="reporter str_matches"):
+        schema.validate_totals(totals)
+    assert not pd.Series([code]).str.fullmatch(schema.ECONOMY).any()
