@@ -136,7 +136,10 @@ def import_(paths: list[Path] = typer.Argument(..., help="Raw files or folders o
 
         import_paths(paths, folder, progress=step, on_conflict=on_conflict)
     console.print(f"processed edition written to {folder}")
-    console.print("build it with: python -m analysis build " + " ".join(f"--data {p}" for p in paths))
+    import shlex
+
+    console.print("build it with: python -m analysis build " + " ".join(f"--data {shlex.quote(str(p))}" for p in paths),
+                  highlight=False, markup=False, soft_wrap=True)
 
 
 def parse_years(text: str) -> list[int]:
