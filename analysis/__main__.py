@@ -9,12 +9,14 @@ from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 app = typer.Typer(help="Trilateral semiconductor trade report: data, indicators and the chapter.",
                   no_args_is_help=True, add_completion=False)
 data_app = typer.Typer(help="Inspect the processed data of an edition.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
-console = Console(stderr=True)
+console = Console(stderr=True, markup=False, highlight=False)
+"""Text from files, names and options is printed as text: no rich markup is read in it."""
 DEBUG = {"on": False}
 CONFLICT_HELP = ("What to do when two files give different values for the same flow: 'error' (stop and name "
                  "both files) or 'first' (the file first in path order wins).")
@@ -43,7 +45,7 @@ def friendly(command: Callable[..., None]) -> Callable[..., None]:
         except Exception as exc:  # every failure reaches the user as one line
             if DEBUG["on"]:
                 raise
-            console.print(f"[red]error:[/red] {one_line(exc)}", highlight=False, soft_wrap=True)
+            console.print(Text.assemble(("error: ", "red"), one_line(exc)), soft_wrap=True)
             console.print("run again with --debug to see the traceback", style="dim")
             raise typer.Exit(1) from None
     return run
@@ -90,7 +92,7 @@ def build(
     if r is not None:
         console.print(f"executed {len(r.executed)} chapter(s), reused {len(r.reused)} frozen")
         for w in r.warnings:
-            console.print(f"[yellow]warning:[/yellow] {w}")
+            console.print(Text.assemble(("warning: ", "yellow"), str(w)))
         console.print(f"website: {r.out / 'index.html'}\nPDF: {r.pdf}")
     console.print(f"built in {b.seconds:.1f} s")
 
@@ -139,7 +141,7 @@ def import_(paths: list[Path] = typer.Argument(..., help="Raw files or folders o
     import shlex
 
     console.print("build it with: python -m analysis build " + " ".join(f"--data {shlex.quote(str(p))}" for p in paths),
-                  highlight=False, markup=False, soft_wrap=True)
+                  soft_wrap=True)
 
 
 def parse_years(text: str) -> list[int]:
@@ -219,7 +221,7 @@ def fetch(
     console.print(f"{report.calls} call(s), {report.cached} from the cache, {report.rows:,} rows, "
                   f"{report.retries} retr{'y' if report.retries == 1 else 'ies'}, {report.splits} split(s)")
     for gap in report.gaps:
-        console.print(f"[yellow]gap:[/yellow] {gap}")
+        console.print(Text.assemble(("gap: ", "yellow"), str(gap)))
     console.print(f"files in {folder}; build with: python -m analysis build --data {folder}")
 
 

@@ -532,3 +532,11 @@ def test_economy_codes_are_checked_as_whole_strings(code):
     with pytest.raises(schema.SchemaError, match="reporter str_matches"):
         schema.validate_totals(totals)
     assert not pd.Series([code]).str.fullmatch(schema.ECONOMY).any()
+
+
+def test_markup_in_a_file_name_is_printed_as_text(tmp_path, capsys):
+    folder_ = tmp_path / "[red]x[b]"
+    folder_.mkdir()
+    write(folder_, "[i]a[b].csv", "foo,[/bar]\n1,2\n")
+    code, output = run_cli(["import", str(folder_)], capsys)
+    assert code == 1 and "[red]x[b]/[i]a[b].csv: line 1: header not recognised" in output
