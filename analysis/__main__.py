@@ -94,7 +94,21 @@ def build(
         for w in r.warnings:
             console.print(Text.assemble(("warning: ", "yellow"), str(w)))
         console.print(f"website: {r.out / 'index.html'}\nPDF: {r.pdf}")
+    print_notes(b.edition_dir)
     console.print(f"built in {b.seconds:.1f} s")
+
+
+def print_notes(folder: Path) -> None:
+    """What the importers left out or mapped, file by file, as recorded in the edition's manifest."""
+    import json
+
+    path = folder / "manifest.json"
+    inputs = json.loads(path.read_text()).get("inputs", []) if path.exists() else []
+    for entry in inputs:
+        if entry.get("format") == "synthetic generator":
+            continue
+        for note in entry.get("notes", []):
+            console.print(Text.assemble(("note: ", "cyan"), f"{Path(entry['path']).name}: {note}"), soft_wrap=True)
 
 
 @app.command()
@@ -137,6 +151,7 @@ def import_(paths: list[Path] = typer.Argument(..., help="Raw files or folders o
             progress.update(task, advance=1, description=f"importing {path.name}")
 
         import_paths(paths, folder, progress=step, on_conflict=on_conflict)
+    print_notes(folder)
     console.print(f"processed edition written to {folder}")
     import shlex
 

@@ -540,3 +540,14 @@ def test_markup_in_a_file_name_is_printed_as_text(tmp_path, capsys):
     write(folder_, "[i]a[b].csv", "foo,[/bar]\n1,2\n")
     code, output = run_cli(["import", str(folder_)], capsys)
     assert code == 1 and "[red]x[b]/[i]a[b].csv: line 1: header not recognised" in output
+
+
+def test_import_reports_what_it_left_out(tmp_path, capsys, monkeypatch):
+    from analysis import paths
+
+    monkeypatch.setattr(paths, "PROCESSED", tmp_path / "processed")
+    data = tmp_path / "data"
+    data.mkdir()
+    write(data, "a.csv", GOOD + "854232,2019,KOR,KOR,999\n")
+    code, output = run_cli(["import", str(data)], capsys)
+    assert code == 0 and "note: a.csv: 1 row(s) with the reporter as its own partner (e.g. KOR X 854232 2019)" in output
