@@ -209,6 +209,24 @@ def _spark_checks() -> list[tuple[str, str]]:
 SPARK_CODE = "CASE WHEN trim(r.k) RLIKE '^[0-9]{5}$' THEN concat('0', trim(r.k)) ELSE trim(r.k) END"
 
 
+def _spark_read_error(exc: Exception, names: tuple[str, ...]) -> Exception:
+    """A Spark read failure as one line naming the file (a header in another order, or anything else)."""
+    import re
+
+    from .errors import DataImportError
+
+    text = str(exc)
+    header = re.search(r"CSV header does not conform to the schema\.\s*Header: (.*?)\s*Schema: (.*?)\s*Expected: .*?"
+                       r"CSV file: (\S+)", text, re.S)
+    if header:
+        return DataImportError(f"{header.group(3)}: line 1: its columns ({header.group(1)}) come in another order than "
+                               f"the first file's ({', '.join(names)}); Spark reads a glob with one column order, so "
+                               "give files of one order together, or ingest with the DuckDB engine, which reads each "
+                               "file by its own header")
+    cause = next((ln.strip() for ln in text.splitlines() if "Exception" in ln or "Error" in ln), text.splitlines()[0])
+    return DataImportError(f"Spark could not read the BACI files: {cause[:300]}")
+
+
 def spark_ingest(spark, csvs: str, codes: str, out: str, *, min_codes: int = bulk.MIN_CODES_FOR_TOTALS) -> dict:
     """BACI ingest on a Spark cluster: the same checks, layout and derived totals as `bulk.ingest`.
 
@@ -238,8 +256,11 @@ def spark_ingest(spark, csvs: str, codes: str, out: str, *, min_codes: int = bul
     spark.createDataFrame(cc, "code int, iso3 string").createOrReplaceTempView("cc")
     checks = _spark_checks()
     joined = "raw r LEFT JOIN cc e ON r.i = e.code LEFT JOIN cc m ON r.j = m.code"
-    counts = spark.sql("SELECT " + ", ".join(f"count_if({c}) AS c{n}" for n, (_, c) in enumerate(checks))
-                       + f" FROM {joined}").first()
+    try:
+        counts = spark.sql("SELECT " + ", ".join(f"count_if({c}) AS c{n}" for n, (_, c) in enumerate(checks))
+                           + f" FROM {joined}").first()
+    except Exception as exc:   # py4j and Spark errors: say which file and what, in one line
+        raise _spark_read_error(exc, names) from None
     for n, (what, cond) in enumerate(checks):
         if counts[f"c{n}"]:
             ex = spark.sql(f"SELECT r.* FROM {joined} WHERE {cond} LIMIT 1").first()

@@ -177,3 +177,29 @@ def test_a_baci_folder_naming_s19_gives_taipei_as_a_partner_of_the_chapter(tmp_p
     assert "M49:697" in set(stored.flows["partner"])
     notes = " ".join(n for i in stored.manifest["inputs"] for n in i["notes"])
     assert "read as TWN" in notes and "R20" in notes
+
+
+@pytest.mark.spark
+def test_spark_ingest_reads_by_name_and_maps_the_country_table_as_duckdb(tmp_path):
+    pytest.importorskip("pyspark")
+    from analysis import panel
+
+    raw = tmp_path / "raw"
+    folder(raw, "2020,156,410,854232,2,1\n2020,410,490,854232,5,1\n2020,697,156,854232,1,1\n", header="t,j,i,k,v,q\n")
+    bulk.ingest([raw], tmp_path / "duck", min_codes=1)
+    mixed = tmp_path / "mixed"
+    folder(mixed, "2020,410,156,854232,2,1\n", name="BACI_HS17_Y2020_V1.csv")
+    (mixed / "BACI_HS17_Y2021_V1.csv").write_text("t,j,i,k,v,q\n2021,410,156,854232,2,1\n")
+    spark = panel.spark_session("local[1]")
+    try:
+        panel.spark_ingest(spark, str(raw / "BACI_*.csv"), str(raw / "country_codes_V202401.csv"),
+                           str(tmp_path / "spark"), min_codes=1)
+        with pytest.raises(DataImportError, match="come in another order than the first file"):
+            panel.spark_ingest(spark, str(mixed / "BACI_*.csv"), str(mixed / "country_codes_V202401.csv"),
+                               str(tmp_path / "spark2"), min_codes=1)
+        filtered = panel.spark_run(spark, str(tmp_path / "spark"), "rsca_tsi", codes=["854232"], years=[2020])
+    finally:
+        spark.stop()
+    pd.testing.assert_frame_equal(flows_of(tmp_path / "spark"), flows_of(tmp_path / "duck"), check_dtype=False)
+    assert {"TWN", "M49:697"} <= set(flows_of(tmp_path / "spark")[["exporter", "importer"]].values.ravel())
+    assert set(filtered["code"]) == {"854232"}
