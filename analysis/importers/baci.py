@@ -70,8 +70,9 @@ def connect(memory_limit: str = "1GB", threads: int = 2, temp: Path | None = Non
     try:
         return duckdb.connect(config=config)
     except duckdb.Error as exc:
-        raise DataImportError(f"DuckDB settings refused (--memory {memory_limit!r}?): "
-                              f"{str(exc).splitlines()[0]}; give a size such as 1GB or 512MB") from None
+        raise DataImportError(f"--memory {memory_limit!r} / --threads {threads!r} refused by DuckDB: "
+                              f"{str(exc).splitlines()[0]}; give a size such as 1GB and a thread count of 1 or "
+                              "more") from None
 
 
 def vintage(name: str) -> str:

@@ -80,7 +80,7 @@ def combine(items: list[Imported], on_conflict: str = "error") -> tuple[pd.DataF
     coverages are all kept: each coverage is computed on its own.
     """
     if on_conflict not in PRECEDENCE:
-        raise ValueError(f"on_conflict must be one of {', '.join(PRECEDENCE)}")
+        raise ValueError(f"--on-conflict {on_conflict!r}: choose one of {', '.join(PRECEDENCE)}")
     flows = _stack([i.flows.assign(_file=i.path.name) for i in items], FLOW_COLUMNS + ["_file"])
     if flows.empty:
         held = "; ".join(f"{i.path}: {len(i.totals)} total(s) of all goods" if len(i.totals)
