@@ -203,3 +203,14 @@ def test_spark_ingest_reads_by_name_and_maps_the_country_table_as_duckdb(tmp_pat
     pd.testing.assert_frame_equal(flows_of(tmp_path / "spark"), flows_of(tmp_path / "duck"), check_dtype=False)
     assert {"TWN", "M49:697"} <= set(flows_of(tmp_path / "spark")[["exporter", "importer"]].values.ravel())
     assert set(filtered["code"]) == {"854232"}
+
+
+def test_an_older_release_country_table_layout(tmp_path):
+    old = ("country_code,country_name_abbreviation,country_name_full,iso_2digit_alpha,iso_3digit_alpha\n"
+           '410,"Rep. of Korea","Republic of Korea",KR,KOR\n156,China,China,CN,CHN\n'
+           '490,"Other Asia, nes","Other Asia, not elsewhere specified",N/A,N/A\n'
+           '697,"Europe EFTA, nes","Europe EFTA, not elsewhere specified",N/A,N/A\n')
+    path = folder(tmp_path, "2020,410,490,854232,5,1\n2020,697,156,854232,1,1\n", countries=old)
+    flows = importers.read(path).flows
+    x = flows[(flows["flow"] == "X") & (flows["partner"] != "WLD")]
+    assert sorted(map(tuple, x[["reporter", "partner"]].values.tolist())) == [("KOR", "TWN"), ("M49:697", "CHN")]

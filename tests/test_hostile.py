@@ -551,3 +551,11 @@ def test_import_reports_what_it_left_out(tmp_path, capsys, monkeypatch):
     write(data, "a.csv", GOOD + "854232,2019,KOR,KOR,999\n")
     code, output = run_cli(["import", str(data)], capsys)
     assert code == 0 and "note: a.csv: 1 row(s) with the reporter as its own partner (e.g. KOR X 854232 2019)" in output
+
+
+def test_a_named_pipe_is_refused_not_read_forever(tmp_path):
+    pipe = tmp_path / "x.csv"
+    os.mkfifo(pipe)
+    assert importers.raw_files([tmp_path]) == [pipe]
+    with pytest.raises(DataImportError, match="not a regular file"):
+        importers.read(pipe)

@@ -53,6 +53,9 @@ def read(path: Path) -> Imported:
         raise DataImportError(f"{path}: no such file")
     if path.is_dir():
         raise DataImportError(f"{path}: is a directory, not a data file")
+    if not path.is_file():
+        raise DataImportError(f"{path}: not a regular file (a pipe, socket or device would be read forever); "
+                              "save the data to a file first")
     if path.suffix.lower() == ".json":
         name, item = "comtrade-plus", comtrade.read_json(path)
     else:
@@ -100,8 +103,8 @@ def _walk(folder: Path) -> list[Path]:
                 raise DataImportError(f"{e}: a link to nothing ({os.readlink(e)}); restore its target or remove it")
             if e.is_dir():
                 visit(e)
-            elif e.is_file() and e.suffix.lower() in (".csv", ".json") and not e.name.startswith(SKIPPED):
-                out.append(e)
+            elif e.suffix.lower() in (".csv", ".json") and not e.name.startswith(SKIPPED):
+                out.append(e)   # a pipe or device among them is refused by `read`, never read forever
 
     visit(folder)
     return out

@@ -407,7 +407,7 @@ def canonical_flows(part: "pd.DataFrame") -> "pd.DataFrame":
 # --- the chapter's reader --------------------------------------------------------------------------
 
 def _beside(path: Path) -> list[Path]:
-    return sorted(p for p in path.parent.iterdir() if _kind(p.name) in ("countries", "products"))
+    return sorted(p for p in path.parent.iterdir() if _kind(p.name) in ("countries", "products") and p.is_file())
 
 
 def read(path: Path, *, memory_limit: str = "1GB", min_codes: int = MIN_CODES_FOR_TOTALS) -> Imported:
