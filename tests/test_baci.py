@@ -11,7 +11,6 @@ import pytest
 
 from analysis import bulk, importers, pipeline, store
 from analysis.errors import DataImportError
-from analysis.importers import baci
 from analysis.products import load_products
 
 # Rows as a real release writes them (V202401 layout): Chinese Taipei as 490/S19, groups without ISO3.
