@@ -17,8 +17,12 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# DATA and ENGINE reach the build through the environment, never as shell text: DATA is split into
+# folders as a shell splits words, so a folder with spaces is quoted: DATA='"my folder" totals'.
+report: export TRADE_REPORT_DATA := $(DATA)
+report: export TRADE_REPORT_ENGINE := $(ENGINE)
 report: $(STAMP)
-	$(BIN)/python -m analysis build $(foreach d,$(DATA),--data "$(d)") --engine $(ENGINE)
+	$(BIN)/python -m analysis build --data-words "$$TRADE_REPORT_DATA" --engine "$$TRADE_REPORT_ENGINE"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q

@@ -15,7 +15,8 @@ app = typer.Typer(help="Trilateral semiconductor trade report: data, indicators 
                   no_args_is_help=True, add_completion=False)
 data_app = typer.Typer(help="Inspect the processed data of an edition.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
-console = Console(stderr=True, markup=False)   # paths and names in messages are text, never Rich markup
+console = Console(stderr=True, markup=False, highlight=False)
+"""Text from files, names and options is printed as text: no rich markup is read in it."""
 DEBUG = {"on": False}
 CONFLICT_HELP = ("What to do when two files give different values for the same flow: 'error' (stop and name "
                  "both files) or 'first' (the file first in path order wins).")
@@ -44,10 +45,21 @@ def friendly(command: Callable[..., None]) -> Callable[..., None]:
         except Exception as exc:  # every failure reaches the user as one line
             if DEBUG["on"]:
                 raise
-            console.print(Text.assemble(("error: ", "red"), one_line(exc)), highlight=False)
+            console.print(Text.assemble(("error: ", "red"), one_line(exc)), soft_wrap=True)
             console.print("run again with --debug to see the traceback", style="dim")
             raise typer.Exit(1) from None
     return run
+
+
+def split_words(text: str) -> list[str]:
+    """Folders given as one line (`make report DATA=...`), split like shell words: quotes keep a path with
+    spaces whole; nothing is run by a shell."""
+    import shlex
+
+    try:
+        return shlex.split(text)
+    except ValueError as exc:
+        raise ValueError(f"DATA {text!r}: {exc}; quote a folder with spaces as DATA='\"my folder\" other'") from None
 
 
 @app.callback()
@@ -66,18 +78,37 @@ def build(
     engine: str = typer.Option("auto", help="auto (quarto when on PATH), builtin or quarto."),
     out: Optional[Path] = typer.Option(None, help="Output folder (default _book/)."),
     jobs: int = typer.Option(2, help="Chapters executed in parallel."),
+    data_words: str = typer.Option("", help="The data folders as one line, split as a shell splits words: quote a "
+                                            "path with spaces, e.g. '\"my folder\" totals' (what `make report "
+                                            "DATA=...` passes); overrides --data."),
 ) -> None:
     """Build the website and the print PDF of the chapter."""
     from .build import run
 
+    if data_words.strip():
+        data = split_words(data_words)
     b = run(data, engine=engine, out=out, jobs=jobs, on_conflict=on_conflict, previous=previous)
     r = b.result
     if r is not None:
         console.print(f"executed {len(r.executed)} chapter(s), reused {len(r.reused)} frozen")
         for w in r.warnings:
-            console.print(Text.assemble(("warning: ", "yellow"), w))
+            console.print(Text.assemble(("warning: ", "yellow"), str(w)))
         console.print(f"website: {r.out / 'index.html'}\nPDF: {r.pdf}")
+    print_notes(b.edition_dir)
     console.print(f"built in {b.seconds:.1f} s")
+
+
+def print_notes(folder: Path) -> None:
+    """What the importers left out or mapped, file by file, as recorded in the edition's manifest."""
+    import json
+
+    path = folder / "manifest.json"
+    inputs = json.loads(path.read_text()).get("inputs", []) if path.exists() else []
+    for entry in inputs:
+        if entry.get("format") == "synthetic generator":
+            continue
+        for note in entry.get("notes", []):
+            console.print(Text.assemble(("note: ", "cyan"), f"{Path(entry['path']).name}: {note}"), soft_wrap=True)
 
 
 @app.command()
@@ -120,8 +151,41 @@ def import_(paths: list[Path] = typer.Argument(..., help="Raw files or folders o
             progress.update(task, advance=1, description=f"importing {path.name}")
 
         import_paths(paths, folder, progress=step, on_conflict=on_conflict)
+    print_notes(folder)
     console.print(f"processed edition written to {folder}")
-    console.print("build it with: python -m analysis build " + " ".join(f"--data {p}" for p in paths))
+    import shlex
+
+    console.print("build it with: python -m analysis build " + " ".join(f"--data {shlex.quote(str(p))}" for p in paths),
+                  soft_wrap=True)
+
+
+def parse_years(text: str) -> list[int]:
+    """`--years` as a list: a span (2007-2024) or a list (2019,2022), each year from 1988 (HS data)
+    to this year; anything else is refused naming the option and the form to use."""
+    import re
+    from datetime import date
+
+    from .importers.base import FIRST_YEAR
+
+    form = "give a span such as 2007-2024 or a list such as 2019,2022"
+    text = text.strip()
+    span = re.fullmatch(r"([0-9]{4})\s*-\s*([0-9]{4})", text)
+    if span:
+        first, last = int(span.group(1)), int(span.group(2))
+        if first > last:
+            raise ValueError(f"--years {text!r}: the span runs backwards; write it from the first year to the last, "
+                             f"e.g. {last}-{first}")
+        years = list(range(first, last + 1))
+    elif re.fullmatch(r"[0-9]{4}(\s*,\s*[0-9]{4})*", text):
+        years = sorted({int(y) for y in text.split(",")})
+    else:
+        raise ValueError(f"--years {text!r} is not a year span or list: {form}")
+    this = date.today().year
+    outside = [y for y in years if not FIRST_YEAR <= y <= this]
+    if outside:
+        raise ValueError(f"--years {text!r}: {outside[0]} is outside {FIRST_YEAR}–{this}, the years of HS trade data; "
+                         f"{form}")
+    return years
 
 
 @app.command()
@@ -144,11 +208,7 @@ def fetch(
 
     from . import comtrade_api as api
 
-    if "-" in years:
-        first, last = (int(y) for y in years.split("-", 1))
-        year_list = list(range(first, last + 1))
-    else:
-        year_list = [int(y) for y in years.split(",")]
+    year_list = parse_years(years)
     folder = out or api.CACHE
     requests = api.plan(year_list, preview=preview, codes=codes.split(",") if codes else None)
     cost = api.summarise(requests, preview)
@@ -176,7 +236,7 @@ def fetch(
     console.print(f"{report.calls} call(s), {report.cached} from the cache, {report.rows:,} rows, "
                   f"{report.retries} retr{'y' if report.retries == 1 else 'ies'}, {report.splits} split(s)")
     for gap in report.gaps:
-        console.print(Text.assemble(("gap: ", "yellow"), gap))
+        console.print(Text.assemble(("gap: ", "yellow"), str(gap)))
     console.print(f"files in {folder}; build with: python -m analysis build --data {folder}")
 
 
@@ -248,7 +308,8 @@ def panel(store: Path = typer.Argument(..., help="A bulk store written by `inges
 
     from . import panel as panel_
 
-    pairs = [tuple(p.split(":", 1)) for p in pair] or None
+    panel_.query(query)   # an unknown --query is refused before anything is read
+    pairs = panel_.parse_pairs(pair) or None
     if query == "pairs" and not pairs:
         raise ValueError("the 'pairs' query needs at least one --pair, e.g. --pair KOR:CHN")
     if engine == "duckdb":

@@ -80,3 +80,21 @@ def clean_leftovers(folder: Path) -> list[Path]:
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
             removed.append(path)
     return removed
+
+
+class ForeignFolder(ValueError):
+    """An output folder holds files the project did not write: it is never replaced."""
+
+
+def refuse_foreign(final: Path, markers: tuple[str, ...], what: str) -> None:
+    """Refuse to replace `final` when it is a non-empty folder without any of the `markers` (the
+    files the project writes into its own outputs), or a file: only our own outputs are replaced."""
+    final = Path(final)
+    if final.exists() and not final.is_dir():
+        raise ForeignFolder(f"{final}: is a file, not a folder; choose another output folder for {what}")
+    if not final.is_dir() or not any(final.iterdir()):
+        return
+    if any((final / m).exists() for m in markers):
+        return
+    raise ForeignFolder(f"{final}: the folder is not empty and is not {what} written by this project (no "
+                        f"{' or '.join(markers)}); it would be replaced in whole, so choose an empty or new folder")

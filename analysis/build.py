@@ -21,6 +21,8 @@ from .paths import BOOK, FIGURES_ENV, PREVIOUS_ENV, PROCESSED, ROOT, figures_dir
 from .render import book
 
 ENGINES = ("auto", "builtin", "quarto")
+SITE_MARKERS = ("data/.stamp",)
+"""What every site this project builds holds (the indicator export's stamp): `--out` replaces only such a folder."""
 
 
 @dataclass
@@ -171,6 +173,9 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
     start = time.perf_counter()
     out = out or BOOK
+    atomic.refuse_foreign(out, SITE_MARKERS, "a website")
+    if previous is not None:
+        store.verify(Path(previous))   # a damaged or altered edition is refused, never compared
     with atomic.build_lock(ROOT / ".build.lock"):
         for place in {out.parent, figures_dir().parent}:
             atomic.clean_leftovers(place)
@@ -179,8 +184,6 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
         folder = pipeline.prepare(data, on_conflict=on_conflict)
         os.environ[ENV_EDITION] = str(folder)   # the chapters' kernels inherit the edition's folder
         if previous is not None:
-            if not (Path(previous) / "manifest.json").exists():
-                raise FileNotFoundError(f"{previous}: not a processed edition (no manifest.json) to compare with")
             os.environ[PREVIOUS_ENV] = str(Path(previous).resolve())
         else:
             os.environ.pop(PREVIOUS_ENV, None)

@@ -13,12 +13,14 @@ years in which the store holds the whole nomenclature.
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
 
-from . import bulk
+from . import atomic, bulk
 
 # Every query reads `by_code` (exports and imports per reporter, code and year, written at ingest)
 # and `totals`; only the pairs query reads the bilateral `flows`.
@@ -67,37 +69,93 @@ LEFT JOIN mw ON mw.year = s.year AND mw.code = s.code
 """
 
 
+QUERIES = {"rsca_tsi": RSCA_TSI, "pairs": PAIRS}
+ECONOMY = r"[A-Z]{3}|M49:[0-9]+"
+
+
 def query(name: str, *, years: Iterable[int] | None = None, codes: Iterable[str] | None = None) -> str:
-    """The SQL of an indicator query ("rsca_tsi" or "pairs"), restricted to years and codes."""
-    where = []
-    if years is not None:
-        where.append(f"year IN ({', '.join(str(int(y)) for y in years)})")
-    if codes is not None:
-        where.append("code IN (" + ", ".join("'" + str(c).replace("'", "") + "'" for c in codes) + ")")
+    """The SQL of an indicator query ("rsca_tsi" or "pairs"), restricted to the years and codes held in
+    the tables `wanted_years` and `wanted_codes` (see `filters`): no value is spliced into the text."""
+    if name not in QUERIES:
+        raise ValueError(f"unknown query {name!r}: choose one of {', '.join(QUERIES)} (--query)")
+    where = (["year IN (SELECT year FROM wanted_years)"] if years is not None else []) + \
+            (["code IN (SELECT code FROM wanted_codes)"] if codes is not None else [])
     clause = ("WHERE " + " AND ".join(where)) if where else ""
-    text = {"rsca_tsi": RSCA_TSI, "pairs": PAIRS}[name]
-    return text.format(where=clause)
+    return QUERIES[name].format(where=clause)
+
+
+def filters(years: Iterable[int] | None = None, codes: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+    """The tables the filters of `query` read, by name."""
+    out = {}
+    if years is not None:
+        out["wanted_years"] = pd.DataFrame({"year": [int(y) for y in years]}, dtype="int64")
+    if codes is not None:
+        out["wanted_codes"] = pd.DataFrame({"code": [str(c) for c in codes]}, dtype=str)
+    return out
+
+
+def parse_pairs(texts: Iterable[str]) -> list[tuple[str, str]]:
+    """`--pair KOR:CHN` values as (reporter, partner); anything else is refused with the form to use."""
+    import re
+
+    out = []
+    for text in texts:
+        parts = text.split(":")
+        if len(parts) != 2 or not all(re.fullmatch(ECONOMY, p) for p in parts):
+            raise ValueError(f"--pair {text!r}: write a pair as REPORTER:PARTNER with ISO3 codes, e.g. --pair KOR:CHN")
+        out.append((parts[0], parts[1]))
+    return out
+
+
+MARKER = "panel.json"
+MARKERS = (MARKER, "_SUCCESS")
+"""What a panel result holds (DuckDB's panel.json, Spark's _SUCCESS): `--out` replaces only such a folder."""
 
 
 def duckdb_run(store: Path, name: str, *, pairs: list[tuple[str, str]] | None = None, out: Path | None = None,
                memory_limit: str = "2GB", threads: int = 2, **where) -> pd.DataFrame | None:
-    """Run a query on DuckDB over the store; write parquet to `out` (by year) or return a frame."""
-    con = bulk.connect(memory_limit, threads, Path(out).parent if out else None)
-    bulk.flows_view(con, store)
-    bulk.flows_view(con, store, "by_code")
-    con.execute(f"CREATE VIEW totals AS SELECT * FROM {bulk.totals_source(store)}")
-    if pairs is not None:
-        con.execute("CREATE TABLE pairs (reporter VARCHAR, partner VARCHAR)")
-        con.executemany("INSERT INTO pairs VALUES (?, ?)", pairs)
+    """Run a query on DuckDB over the store; write parquet to `out` (by year, replacing an earlier
+    result in whole) or return a frame."""
     sql = query(name, **where)
+    bulk.read_manifest(store)
+    if out is not None:
+        out = Path(out)
+        atomic.refuse_foreign(out, MARKERS, "a panel result")
+        out.parent.mkdir(parents=True, exist_ok=True)
+    con = bulk.connect(memory_limit, threads, out.parent if out else None)
     try:
+        bulk.flows_view(con, store)
+        bulk.flows_view(con, store, "by_code")
+        bulk.totals_view(con, store)
+        for table, frame in filters(**where).items():
+            con.register(table, frame)
+        if pairs is not None:
+            con.register("pairs", pd.DataFrame(pairs, columns=["reporter", "partner"], dtype=str))
+        result = con.sql(sql)
         if out is None:
-            return con.execute(sql).df()
-        con.execute(f"COPY ({sql}) TO '{Path(out).as_posix()}' (FORMAT parquet, PARTITION_BY (year), "
-                    "OVERWRITE_OR_IGNORE true)")
+            return result.df()
+        stage = atomic.staging(out)
+        try:
+            result.write_parquet(str(stage / "data"), partition_by=["year"])
+            _move_partitions(stage)
+            (stage / MARKER).write_text(json.dumps({"query": name, "store": str(Path(store).resolve()),
+                                                    "pairs": pairs}, indent=2, sort_keys=True) + "\n")
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+        atomic.switch(stage, out)
         return None
     finally:
         con.close()
+
+
+def _move_partitions(stage: Path) -> None:
+    """year=YYYY folders at the top of the result (the layout Spark and DuckDB both write)."""
+    data = stage / "data"
+    if data.exists():
+        for part in data.iterdir():
+            part.rename(stage / part.name)
+        data.rmdir()
 
 
 def spark_session(master: str = "local[2]"):
@@ -110,27 +168,63 @@ def spark_session(master: str = "local[2]"):
 
 def spark_run(spark, store: str, name: str, *, pairs: list[tuple[str, str]] | None = None, out: str | None = None,
               **where) -> pd.DataFrame | None:
-    """Run the same query on Spark SQL over the store (a local path or any URL Spark reads)."""
+    """Run the same query on Spark SQL over the store (a local path or any URL Spark reads); the
+    filters and pairs are registered as tables, never spliced into the SQL."""
+    sql = query(name, **where)
     for table in ("flows", "by_code"):
         spark.read.option("basePath", f"{store}/{table}").parquet(f"{store}/{table}").createOrReplaceTempView(table)
     spark.read.parquet(f"{store}/totals.parquet").createOrReplaceTempView("totals")
+    for table, frame in filters(**where).items():
+        spark.createDataFrame(frame).createOrReplaceTempView(table)
     if pairs is not None:
         spark.createDataFrame(pairs, "reporter string, partner string").createOrReplaceTempView("pairs")
-    result = spark.sql(query(name, **where))
+    result = spark.sql(sql)
     if out is None:
         return result.toPandas()
+    if "://" not in out:
+        atomic.refuse_foreign(Path(out), MARKERS, "a panel result")
     result.write.mode("overwrite").partitionBy("year").parquet(out)
     return None
 
 
-# Spark's own spelling of the ingest checks (the DuckDB ones are in `bulk.CHECKS`).
-SPARK_CHECKS = [
-    ("a year outside 1988 to this year", "r.t IS NULL OR r.t < 1988 OR r.t > year(current_date())"),
-    ("a country code not in the country_codes file", "e.iso3 IS NULL OR m.iso3 IS NULL"),
-    ("a product code that is not 6 digits", "r.k IS NULL OR NOT (lpad(trim(r.k), 6, '0') RLIKE '^[0-9]{6}$')"),
-    ("a value that is missing, negative or not finite",
-     "r.v IS NULL OR r.v < 0 OR isnan(r.v) OR r.v = double('inf')"),
-]
+# Spark's own spelling of the ingest checks (the DuckDB ones are in `importers.baci.checks`).
+def _spark_checks() -> list[tuple[str, str]]:
+    """Spark's spelling of the reader's checks (`importers.baci.checks`, without a product table)."""
+    from datetime import date
+
+    from .importers.baci import FIRST_YEAR
+    from .schema import MAX_FLOW_USD
+
+    return [
+        (f"a year outside {FIRST_YEAR} to this year", f"r.t IS NULL OR r.t < {FIRST_YEAR} OR r.t > {date.today().year}"),
+        ("a country code not in the country_codes file", "e.iso3 IS NULL OR m.iso3 IS NULL"),
+        ("the exporter as its own importer", "r.i = r.j"),
+        ("a product code that is not 6 digits", f"r.k IS NULL OR NOT ({SPARK_CODE} RLIKE '^[0-9]{{6}}$')"),
+        ("a value that is missing, negative or not finite",
+         "r.v IS NULL OR r.v < 0 OR isnan(r.v) OR r.v = double('inf')"),
+        ("a value above the plausible ceiling for one flow (unit error?)", f"r.v * 1000 > {MAX_FLOW_USD:.0f}"),
+    ]
+
+
+SPARK_CODE = "CASE WHEN trim(r.k) RLIKE '^[0-9]{5}$' THEN concat('0', trim(r.k)) ELSE trim(r.k) END"
+
+
+def _spark_read_error(exc: Exception, names: tuple[str, ...]) -> Exception:
+    """A Spark read failure as one line naming the file (a header in another order, or anything else)."""
+    import re
+
+    from .errors import DataImportError
+
+    text = str(exc)
+    header = re.search(r"CSV header does not conform to the schema\.\s*Header: (.*?)\s*Schema: (.*?)\s*Expected: .*?"
+                       r"CSV file: (\S+)", text, re.S)
+    if header:
+        return DataImportError(f"{header.group(3)}: line 1: its columns ({header.group(1)}) come in another order than "
+                               f"the first file's ({', '.join(names)}); Spark reads a glob with one column order, so "
+                               "give files of one order together, or ingest with the DuckDB engine, which reads each "
+                               "file by its own header")
+    cause = next((ln.strip() for ln in text.splitlines() if "Exception" in ln or "Error" in ln), text.splitlines()[0])
+    return DataImportError(f"Spark could not read the BACI files: {cause[:300]}")
 
 
 def spark_ingest(spark, csvs: str, codes: str, out: str, *, min_codes: int = bulk.MIN_CODES_FOR_TOTALS) -> dict:
@@ -138,28 +232,44 @@ def spark_ingest(spark, csvs: str, codes: str, out: str, *, min_codes: int = bul
 
     `csvs` is a path or glob of the yearly files and `codes` the country_codes file, in any
     filesystem Spark reads; the store is written to `out` (flows/year=YYYY/, totals.parquet/).
+    Columns are matched by header name and the country table is read by the chapter's reader
+    (`importers.baci.country_frame`), so Chinese Taipei and groups map as in `bulk.ingest`.
     """
     from pyspark.sql.functions import input_file_name
 
     from .errors import DataImportError
+    from .importers import baci
 
-    raw = (spark.read.option("header", True).schema("t INT, i INT, j INT, k STRING, v DOUBLE, q STRING")
-           .option("mode", "FAILFAST").csv(csvs).withColumn("filename", input_file_name()))
+    if "://" not in out:
+        atomic.refuse_foreign(Path(out), ("manifest.json",), "a BACI store")
+    names = baci.check_columns(tuple(spark.read.option("header", True).csv(csvs).columns), csvs)
+    # Every file's header is checked against these names (enforceSchema off): a file whose columns
+    # come in another order is refused, never read by position.
+    text = (spark.read.option("header", True).option("enforceSchema", False)
+            .schema(", ".join(f"{c} STRING" for c in names)).csv(csvs))
+    raw = text.selectExpr(*(f"CAST({c} AS {t}) AS {c}" for c, t in
+                            (("t", "INT"), ("i", "INT"), ("j", "INT"), ("k", "STRING"), ("v", "DOUBLE")))) \
+        .withColumn("filename", input_file_name())
     raw.createOrReplaceTempView("raw")
-    (spark.read.option("header", True).csv(codes)
-     .selectExpr("CAST(country_code AS INT) AS code", "trim(country_iso3) AS iso3").distinct()
-     .createOrReplaceTempView("cc"))
+    cells = spark.read.option("header", True).option("inferSchema", False).csv(codes).toPandas().fillna("")
+    cc, _notes = baci.country_frame(cells.astype(str), Path(codes), codes)
+    spark.createDataFrame(cc, "code int, iso3 string").createOrReplaceTempView("cc")
+    checks = _spark_checks()
     joined = "raw r LEFT JOIN cc e ON r.i = e.code LEFT JOIN cc m ON r.j = m.code"
-    counts = spark.sql("SELECT " + ", ".join(f"count_if({c}) AS c{n}" for n, (_, c) in enumerate(SPARK_CHECKS))
-                       + f" FROM {joined}").first()
-    for n, (what, cond) in enumerate(SPARK_CHECKS):
+    try:
+        counts = spark.sql("SELECT " + ", ".join(f"count_if({c}) AS c{n}" for n, (_, c) in enumerate(checks))
+                           + f" FROM {joined}").first()
+    except Exception as exc:   # py4j and Spark errors: say which file and what, in one line
+        raise _spark_read_error(exc, names) from None
+    for n, (what, cond) in enumerate(checks):
         if counts[f"c{n}"]:
             ex = spark.sql(f"SELECT r.* FROM {joined} WHERE {cond} LIMIT 1").first()
             raise DataImportError(f"{ex['filename']}: {counts[f'c{n}']} row(s) with {what}, e.g. t={ex['t']}, "
                                   f"i={ex['i']}, j={ex['j']}, k={ex['k']}, v={ex['v']}")
     flows = spark.sql("SELECT DISTINCT r.t AS year, e.iso3 AS exporter, m.iso3 AS importer, "
-                      "lpad(trim(r.k), 6, '0') AS code, r.v * 1000 AS value_usd, "
-                      "regexp_extract(upper(r.filename), '_(H[0-6]|HS[0-9][0-9])_', 1) AS classification "
+                      f"{SPARK_CODE} AS code, r.v * 1000 AS value_usd, "
+                      "regexp_extract(upper(regexp_extract(r.filename, '[^/]*$', 0)), '_(H[0-6]|HS[0-9][0-9])_', 1) "
+                      "AS classification "
                       "FROM raw r JOIN cc e ON r.i = e.code JOIN cc m ON r.j = m.code")
     flows.createOrReplaceTempView("f")
     conflict = spark.sql("SELECT year, exporter, importer, code FROM f GROUP BY year, exporter, importer, code "

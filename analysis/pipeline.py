@@ -20,7 +20,7 @@ from .paths import PACKAGE, PROCESSED, REFERENCE, ROOT
 from .schema import validate_flows, validate_totals
 
 # Code whose change makes an imported edition stale.
-CODE = [Path(importers.__file__), Path(store.__file__), Path(coverage.__file__), Path(indicators.__file__),
+CODE = [*sorted(Path(importers.__file__).parent.glob("*.py")), Path(store.__file__), Path(coverage.__file__), Path(indicators.__file__),
         Path(countries.__file__), Path(__file__), REFERENCE / "coverages.csv", REFERENCE / "products.csv"]
 
 

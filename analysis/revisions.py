@@ -21,6 +21,7 @@ THRESHOLDS: dict[str, float] = {"TSI": 0.05, "RSCA": 0.05, "GL": 0.05, "EI": 0.1
 
 
 def _table(folder: Path) -> pd.DataFrame:
+    store.verify(folder)
     table = store.load(folder).indicators
     if "coverage" not in table:
         table = table.assign(coverage="default")

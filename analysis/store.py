@@ -160,6 +160,35 @@ def is_current(folder: Path, manifest: dict) -> bool:
     return all(old.get(k) == v for k, v in manifest.items())
 
 
+class TamperedEdition(ValueError):
+    """A processed edition whose tables no longer match their manifest's content hashes."""
+
+
+def verify(folder: Path) -> dict:
+    """An edition's manifest, after checking every table against its SHA-256 in it; a table changed or
+    damaged since it was written is refused, never compared or served."""
+    path = Path(folder) / "manifest.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{folder}: not a processed edition (no manifest.json); give a folder under "
+                                "data/processed/ written by `python -m analysis build` or `import`")
+    try:
+        manifest = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise TamperedEdition(f"{path}: damaged ({exc}); build that edition again") from None
+    tables = manifest.get("tables") or {}
+    if "indicators.parquet" not in tables:
+        raise TamperedEdition(f"{path}: lists no content hashes for its tables, so they cannot be checked; build "
+                              "that edition again")
+    for name, digest in sorted(tables.items()):
+        table = Path(folder) / name
+        if not table.exists():
+            raise TamperedEdition(f"{table}: missing, though the manifest lists it; build that edition again")
+        if sha256(table) != digest:
+            raise TamperedEdition(f"{table}: its content does not match the SHA-256 in {path.name} (changed or "
+                                  "damaged since it was written); build that edition again rather than compare it")
+    return manifest
+
+
 def load(folder: Path) -> Stored:
     """Read an edition's processed tables."""
     manifest_path = folder / "manifest.json"

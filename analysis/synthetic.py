@@ -221,11 +221,11 @@ def baci_files(folder: Path, years: list[int], *, rows: int, economies: int = 20
                   "country_iso3": iso}).to_csv(codes_path, index=False)
     con = duckdb.connect()
     con.execute("SET threads = 2")
+    con.execute("SET enable_progress_bar = false")
     out = []
     for year in years:
         path = folder / f"BACI_HS17_Y{year}_V000000.csv"
-        con.execute(f"""
-            COPY (
+        con.sql(f"""
               WITH f AS (SELECT ((r * {step}) % {space}) AS c, r FROM range({rows}) t(r)),
               g AS (SELECT c % {codes} AS k, (c // {codes}) % {economies} AS i,
                            (c // {codes * economies}) AS jj, r FROM f)
@@ -233,8 +233,7 @@ def baci_files(folder: Path, years: list[int], *, rows: int, economies: int = 20
                      lpad(CAST(100000 + k * 7 AS VARCHAR), 6, '0') AS k,
                      round(((hash(r, {seed}, {year}) % 1000000) / 100.0) + 0.01, 3) AS v,
                      round((hash(r, {seed}) % 1000) / 10.0, 1) AS q
-              FROM g
-            ) TO '{path.as_posix()}' (HEADER, DELIMITER ',')""")
+              FROM g""").write_csv(str(path), header=True, sep=",")
         out.append(path)
     con.close()
     return [codes_path, *out]

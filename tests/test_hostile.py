@@ -243,7 +243,8 @@ def test_missing_typst_is_a_clear_error(monkeypatch):
 def test_killed_build_leaves_the_previous_site(tmp_path):
     """A build killed while writing the site leaves the previous _book whole; the next one cleans up."""
     out = tmp_path / "_book"
-    out.mkdir()
+    (out / "data").mkdir(parents=True)
+    (out / "data" / ".stamp").write_text("")     # a site this project built
     (out / "index.html").write_text("previous complete site")
     script = textwrap.dedent(f"""
         import os
@@ -291,3 +292,270 @@ def test_environment_errors_read_as_one_line():
     assert one_line(full) == "/data/processed/x.parquet: No space left on device (the disk is full: free some space " \
                              "and build again)"
     assert one_line(denied).startswith("/readonly/_book: Permission denied (the folder is read-only")
+
+
+# --- silently wrong data, refused or reported ---------------------------------------------------------
+
+PLUS = "refYear,reporterCode,flowCode,partnerCode,cmdCode,primaryValue\n"
+UNCTAD = "Year,Economy,Economy Label,Flow,Flow Label,US$ at current prices in millions\n"
+
+
+@pytest.mark.parametrize("text, message", [
+    (PLUS + "2019,4.1e2,X,156,854232,100\n", "reporterCode '4.1e2' is not a whole number in plain digits"),
+    (PLUS + "2019,４１０,X,156,854232,100\n", "reporterCode '４１０' is not a whole number in plain digits"),
+    (TIDY + "854232,２０１９,KOR,CHN,5\n", "year '２０１９' is not a whole number in plain digits"),
+    (TIDY + "８５４２３２,2019,KOR,CHN,5\n", "not a well-formed HS6 code"),
+    (TIDY + "854232,2019,KOR,CHN,１０００\n", "trade_value_usd is not a number"),
+    ("year,reporter,flow,value_usd\n2019,KORE,X,5\n", "reporter 'KORE' is not an ISO3 code"),
+    ("year,reporter,flow,value_usd\n2019,KOR,Exports,5\n", "flow 'Exports' is not X (exports) or M"),
+    (TIDY.strip() + ",trade_value_usd\n854232,2019,KOR,CHN,5,6\n", "column 'trade_value_usd' appears twice"),
+])
+def test_ambiguous_cells_are_refused_with_their_line(tmp_path, text, message):
+    path = write(tmp_path, "x.csv", text)
+    with pytest.raises(DataImportError) as err:
+        importers.read(path)
+    assert message in str(err.value) and f"{path}: line " in str(err.value)
+
+
+def test_self_trade_is_left_out_and_reported_never_mirrored(tmp_path):
+    item = importers.read(write(tmp_path, "a.csv", GOOD + "854232,2019,KOR,KOR,999\n"))
+    assert not (item.flows["reporter"] == item.flows["partner"]).any()
+    assert any("its own partner" in n for n in item.notes)
+    flows, _, _ = importers.combine([item])
+    assert not ((flows["reporter"] == flows["partner"]) & (flows["partner"] != "WLD")).any()
+    assert 999 not in set(flows["value_usd"])
+
+
+def test_an_unctad_economy_that_is_not_a_number_is_reported(tmp_path):
+    item = importers.read(write(tmp_path, "u.csv", UNCTAD + '2019,410,"Korea",02,"Exports",5\n'
+                                                           '2019,U840,"USA",02,"Exports",7\n'
+                                                           '2019,1400,"Asia",02,"Exports",9\n'))
+    assert item.totals["reporter"].tolist() == ["KOR"]
+    notes = " ".join(item.notes)
+    assert "not an M49 number (e.g. 'U840')" in notes and "1 row(s) of economy groups" in notes
+
+
+def test_a_line_after_a_quoted_line_break_is_named_right(tmp_path):
+    text = (PLUS.strip() + ",cmdDesc\n2019,410,X,156,854232,100,\"Memories\n(DRAM)\"\n"
+            "2019,410,X,392,854232,-5,x\n")
+    with pytest.raises(DataImportError, match=r"line 4: primaryValue is negative"):
+        importers.read(write(tmp_path, "x.csv", text))
+    bad = TIDY + "854232,2019,KOR,\"CH\nN\",1000\n854232,2019,KOR,CHN,1000,5\n"
+    with pytest.raises(DataImportError, match=r"line 4: the row does not have the header's number of fields "
+                                              r"\(5 expected, 6 found\)"):
+        importers.read(write(tmp_path, "y.csv", bad))
+
+
+def test_dangling_links_and_loops_in_a_data_folder_are_named(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    write(data, "a.csv", GOOD)
+    (data / "gone.csv").symlink_to(tmp_path / "nowhere.csv")
+    with pytest.raises(DataImportError, match="gone.csv: a link to nothing"):
+        importers.raw_files([data])
+    (data / "gone.csv").unlink()
+    (data / "loop").symlink_to(data)
+    with pytest.raises(DataImportError, match="a loop of links"):
+        importers.raw_files([data])
+
+
+def test_a_folder_of_totals_only_says_what_is_missing(tmp_path):
+    write(tmp_path, "t.csv", "year,reporter,flow,value_usd\n2019,KOR,X,5\n")
+    with pytest.raises(DataImportError, match=r"no trade flows in the inputs \(.*t.csv: 1 total\(s\) of all goods\)"):
+        pipeline.import_paths([tmp_path], tmp_path / "out")
+
+
+# --- the command line: options checked, outputs never destroy what they did not write -----------------
+
+def run_cli(args: list[str], capsys) -> tuple[int, str]:
+    from analysis.__main__ import main
+
+    code = main(args)
+    out = capsys.readouterr()
+    return code, " ".join((out.out + out.err).split())
+
+
+@pytest.mark.parametrize("years, message", [
+    ("1800-1801", "1800 is outside 1988"),
+    ("2024-2007", "the span runs backwards"),
+    ("abc", "is not a year span or list"),
+    ("2019,20x", "is not a year span or list"),
+])
+def test_fetch_years_are_checked(years, message, capsys):
+    code, output = run_cli(["fetch", "--years", years, "--dry-run"], capsys)
+    assert code == 1 and message in output and "--years" in output and "Traceback" not in output
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory) -> Path:
+    from analysis import bulk, synthetic
+
+    folder = tmp_path_factory.mktemp("raw")
+    raw = synthetic.baci_files(folder, [2021, 2022], rows=5 * 4 * 3, economies=5, codes=3)
+    out = tmp_path_factory.mktemp("bulk") / "store"
+    bulk.ingest(raw, out, min_codes=1)
+    return out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--query", "bogus"], "unknown query 'bogus': choose one of rsca_tsi, pairs (--query)"),
+    (["--query", "pairs", "--pair", "KOR-CHN"], "--pair 'KOR-CHN': write a pair as REPORTER:PARTNER"),
+    (["--query", "pairs", "--pair", "KOR:CHN'; DROP TABLE x; --"], "write a pair as REPORTER:PARTNER"),
+])
+def test_panel_options_are_checked(small_store, tmp_path, args, message, capsys):
+    code, output = run_cli(["panel", str(small_store), "--out", str(tmp_path / "p"), *args], capsys)
+    assert code == 1 and message in output
+
+
+def test_panel_out_is_replaced_whole_and_may_hold_a_quote(small_store, tmp_path):
+    from analysis import panel
+
+    out = tmp_path / "it's here"
+    panel.duckdb_run(small_store, "rsca_tsi", out=out)
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["year=2021", "year=2022"]
+    panel.duckdb_run(small_store, "rsca_tsi", out=out, years=[2022])
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["year=2022"]      # no stale 2021
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep")
+    with pytest.raises(ValueError, match="not empty and is not a panel result"):
+        panel.duckdb_run(small_store, "rsca_tsi", out=mine)
+    assert (mine / "notes.txt").read_text() == "keep"
+
+
+def test_build_refuses_an_out_folder_it_did_not_write(tmp_path, capsys):
+    mine = tmp_path / "site"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("keep")
+    code, output = run_cli(["build", "--out", str(mine)], capsys)
+    assert code == 1 and "not empty and is not a website written by this project" in output
+    assert (mine / "thesis.tex").read_text() == "keep"
+
+
+def test_make_data_keeps_a_quoted_folder_with_spaces_whole():
+    from analysis.__main__ import split_words
+
+    assert split_words('"my folder" ../totals') == ["my folder", "../totals"]
+    assert split_words("a b") == ["a", "b"]
+    with pytest.raises(ValueError, match="quote a folder with spaces"):
+        split_words('"unclosed')
+
+
+# --- fuzzing: file names, header orders, zip layouts ------------------------------------------------
+
+name_text = st.text(alphabet=string.ascii_letters + string.digits + " '\";`$<>&()[]{}*?!#%-_=+.,中", min_size=1,
+                    max_size=20).filter(lambda n: n.strip(". ") != "")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=name_text)
+def test_fuzzed_file_names_are_only_names(tmp_path, name):
+    from analysis import bulk
+
+    case = tmp_path / f"case{abs(hash(name))}"
+    case.mkdir(exist_ok=True)
+    (case / "country_codes_V1.csv").write_text("country_code,country_iso3\n410,KOR\n156,CHN\n")
+    path = case / f"BACI_{name}.csv"
+    path.write_text("t,i,j,k,v,q\n2020,410,156,854232,3,1\n")
+    tidy = case / f"{name}.csv"
+    tidy.write_text(GOOD)
+    try:
+        item = importers.read(tidy)
+        assert len(item.flows)
+        manifest = bulk.ingest([case / "country_codes_V1.csv", path], case / f"out {name}", min_codes=1)
+        assert manifest["years"]["2020"]["rows"] == 1
+    except DataImportError:
+        pass
+    assert not list(tmp_path.rglob("pwned*"))
+
+
+BACI_COLUMNS = ["t", "i", "j", "k", "v", "q"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(BACI_COLUMNS), drop_q=st.booleans(), extra=st.sampled_from(["", "x", "t", "V"]))
+def test_fuzzed_baci_header_orders(tmp_path, order, drop_q, extra):
+    columns = [c for c in order if not (drop_q and c == "q")] + ([extra] if extra else [])
+    values = {"t": "2020", "i": "410", "j": "156", "k": "854232", "v": "3", "q": "1", "x": "0", "V": "1"}
+    case = tmp_path / f"{'-'.join(columns)}"
+    case.mkdir(exist_ok=True)
+    (case / "country_codes_V1.csv").write_text("country_code,country_iso3\n410,KOR\n156,CHN\n")
+    path = case / "BACI_HS17_Y2020_V1.csv"
+    path.write_text(",".join(columns) + "\n" + ",".join(values[c] for c in columns) + "\n")
+    try:
+        item = importers.read(path)
+    except DataImportError:
+        assert extra
+        return
+    assert not extra
+    x = item.flows[(item.flows["flow"] == "X") & (item.flows["partner"] != "WLD")]
+    assert x[["reporter", "partner"]].values.tolist() == [["KOR", "CHN"]]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(members=st.lists(st.tuples(st.sampled_from(["", "a/", "a/b/", "../", "/abs/", "x'y/"]),
+                                  st.sampled_from(["BACI_HS17_Y2020_V1.csv", "BACI_HS17_Y2021_V1.csv",
+                                                   "country_codes_V1.csv", "product_codes_V1.csv", "readme.txt"]),
+                                  st.sampled_from([2020, 2021])), min_size=1, max_size=5))
+def test_fuzzed_zip_layouts(tmp_path, members):
+    import zipfile
+
+    from analysis import bulk
+
+    case = tmp_path / f"z{abs(hash(tuple(members)))}"
+    case.mkdir(exist_ok=True)
+    release = case / "release.zip"
+    with zipfile.ZipFile(release, "w") as z:
+        for n, (folder_, name, year) in enumerate(members):
+            if name.startswith("country"):
+                body = "country_code,country_iso3\n410,KOR\n156,CHN\n"
+            elif name.startswith("product"):
+                body = "code,description\n854232,memory\n"
+            else:
+                body = f"t,i,j,k,v,q\n{year},410,156,854232,{n + 1},1\n"
+            z.writestr(f"{folder_}{n}/{name}" if n else f"{folder_}{name}", body)
+    try:
+        manifest = bulk.ingest([release], case / "store", min_codes=1)
+    except DataImportError:
+        return
+    yearly = [m for m in members if m[1].startswith("BACI_")]
+    assert sum(v["rows"] for v in manifest["years"].values()) <= len(yearly)
+    assert len(manifest["files"]) == len(yearly)
+    assert not (tmp_path.parent / "abs").exists()
+
+
+@pytest.mark.parametrize("code", ["ZZZ<img src=x onerror=alert(1)>", "KOR\n", "M49:1x", "kor"])
+def test_economy_codes_are_checked_as_whole_strings(code):
+    from analysis import schema
+
+    totals = pd.DataFrame({"year": [2019], "reporter": [code], "flow": ["X"], "value_usd": [1.0], "source": ["t"]})
+    with pytest.raises(schema.SchemaError, match="reporter str_matches"):
+        schema.validate_totals(totals)
+    assert not pd.Series([code]).str.fullmatch(schema.ECONOMY).any()
+
+
+def test_markup_in_a_file_name_is_printed_as_text(tmp_path, capsys):
+    folder_ = tmp_path / "[red]x[b]"
+    folder_.mkdir()
+    write(folder_, "[i]a[b].csv", "foo,[/bar]\n1,2\n")
+    code, output = run_cli(["import", str(folder_)], capsys)
+    assert code == 1 and "[red]x[b]/[i]a[b].csv: line 1: header not recognised" in output
+
+
+def test_import_reports_what_it_left_out(tmp_path, capsys, monkeypatch):
+    from analysis import paths
+
+    monkeypatch.setattr(paths, "PROCESSED", tmp_path / "processed")
+    data = tmp_path / "data"
+    data.mkdir()
+    write(data, "a.csv", GOOD + "854232,2019,KOR,KOR,999\n")
+    code, output = run_cli(["import", str(data)], capsys)
+    assert code == 0 and "note: a.csv: 1 row(s) with the reporter as its own partner (e.g. KOR X 854232 2019)" in output
+
+
+def test_a_named_pipe_is_refused_not_read_forever(tmp_path):
+    pipe = tmp_path / "x.csv"
+    os.mkfifo(pipe)
+    assert importers.raw_files([tmp_path]) == [pipe]
+    with pytest.raises(DataImportError, match="not a regular file"):
+        importers.read(pipe)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pandas as pd
 import pytest
 
-from analysis import pipeline, revisions
+from analysis import pipeline, revisions, store
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,24 @@ def two_editions(tmp_path_factory):
     table.loc[pick, "value"] = table.loc[pick, "value"] - 0.2
     table = table[table["year"] != 2024]
     table.to_parquet(old / "indicators.parquet")
+    manifest = json.loads((old / "manifest.json").read_text())   # an edition written so, hashes and all
+    manifest["tables"]["indicators.parquet"] = store.sha256(old / "indicators.parquet")
+    (old / "manifest.json").write_text(json.dumps(manifest))
     return old, new
+
+
+def test_a_tampered_edition_is_refused_not_compared(two_editions, tmp_path):
+    old, new = two_editions
+    forged = tmp_path / "forged"
+    shutil.copytree(new, forged)
+    table = pd.read_parquet(forged / "indicators.parquet")
+    table.assign(value=table["value"] + 1).to_parquet(forged / "indicators.parquet")
+    with pytest.raises(store.TamperedEdition, match="indicators.parquet: its content does not match the SHA-256"):
+        revisions.diff(forged, new)
+    from analysis import build
+
+    with pytest.raises(store.TamperedEdition):
+        build.run("demo", out=tmp_path / "site", previous=forged)
 
 
 def test_diff_separates_revisions_from_new_years(two_editions):
