@@ -529,7 +529,7 @@ def test_economy_codes_are_checked_as_whole_strings(code):
     from analysis import schema
 
     totals = pd.DataFrame({"year": [2019], "reporter": [code], "flow": ["X"], "value_usd": [1.0], "source": ["t"]})
-    with pytest.raises(schema.SchemaError, match="reporter str_matches"):
+    with pytest.raises(schema.SchemaError, match="reporter economy code"):
         schema.validate_totals(totals)
     assert not pd.Series([code]).str.fullmatch(schema.ECONOMY).any()
 
