@@ -264,12 +264,15 @@ def test_generated_sentences_are_in_the_checked_ledger(edition, request):
 
     tmp, b = request.getfixturevalue(edition)
     rows = json.loads((tmp / "_book" / "data" / "claims.json").read_text(encoding="utf-8"))
-    assert rows and all(r["status"] in ("confirmed", "no claim") for r in rows)
+    assert rows and all(r["status"] in ("confirmed", "no claim") for r in rows), \
+        [(r["text"][:80], r["checks"]) for r in rows if r["status"] not in ("confirmed", "no claim")][:2]
     ids = {r["id"] for r in rows}
     page = (tmp / "_book" / "chapters" / "memory.html").read_text(encoding="utf-8")
     spans = re.findall(r'<span id="(claim-[0-9a-f]{12})"\s+class="claim"\s+tabindex="0"\s+title="([^"]+)"', page)
     assert spans and {s for s, _ in spans} <= ids
-    assert all(re.search(r"\d", title) for _, title in spans)     # each shows its numbers on hover or focus
+    claimed = {r["id"] for r in rows if r["claims"]}
+    assert all(re.search(r"\d", title) for i, title in spans if i in claimed)   # its numbers on hover or focus
+    assert all("Source" in title for _, title in spans)
     formulas = re.sub(r"\s+", " ", (tmp / "_book" / "chapters" / "appendix-formulas.html").read_text(encoding="utf-8"))
     assert re.search(r"[\d,]+ claims in [\d,]+ generated sentences were checked: [\d,]+ confirmed and 0 contradicted",
                      formulas)
