@@ -9,6 +9,7 @@ said in the note and never crossed by a trend sentence.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -37,6 +38,11 @@ def economies_text(focus: tuple[str, ...]) -> str:
 def partners_text(partners: tuple[str, ...]) -> str:
     """Partners in running text, the world last: 'China, Japan, the United States and the World'."""
     return join_words([style.prose(p) if p != WORLD else "the World" for p in partners])
+
+
+# Short source names for a figure taken from another source than the rest of its paragraph.
+SHORT_SOURCES = {"taiwan-customs": "Taiwan customs", "comtrade": "UN Comtrade", "baci": "CEPII BACI",
+                 "korea-customs": "Korea customs"}
 
 
 def earlier_title(key: str) -> str:
@@ -194,7 +200,8 @@ class Sector:
         """What the GL and IT figures split the sector into, or why they do not."""
         segs = ", ".join(segment_name(g) for g in products.figure_segments(self.key, "it"))
         if self.fallback:
-            return (f"The national tariff lines that split the sector into {segs} are not in this edition's files, so "
+            return (f"{style.prose(self.cfg.reporter, start=True)}'s national tariff lines that split the sector into "
+                    f"{segs} are not in this edition's files, so "
                     f"the sector is shown as a whole, at HS {', '.join(products.codes_of(self.key))}.")
         return f"The sector is split into the national tariff lines that separate {segs}."
 
@@ -614,6 +621,15 @@ class Sector:
         """The first year of the last stretch when an earlier stretch came from another source."""
         return int(run["year"].iloc[0]) if len(run) and len(series) > len(run) else None
 
+    def world_in(self, cov: str, years: list[int]) -> str:
+        """The world of a coverage in words, its count of economies taken over the given years only."""
+        text = self.world_of(cov)
+        counts = [int(n) for y, n in self.meta.get(cov, {}).get("reporters_by_year", {}).items() if int(y) in years]
+        if not counts:
+            return text
+        n = str(min(counts)) if min(counts) == max(counts) else f"{min(counts)} to {max(counts)}"
+        return re.sub(r"\bthe \d+( to \d+)? economies", f"the {n} economies", text, count=1)
+
     def world_of(self, cov: str) -> str:
         """The world a coverage's indicators use, in words."""
         return str(self.meta.get(cov, {}).get("world", ""))
@@ -737,13 +753,37 @@ class Sector:
         ii_series = self.series("II", group, reporter, partner, "standard")
         ii_run = self.last_run(ii_series)
         brk = [b for b in (self.break_before(gl_series, gl_run), self.break_before(ii_series, ii_run)) if b]
+        total = self.imports_of(group, reporter, year, cov)
+        tsi_stretch = tsi[tsi["year"].isin(gl_run["year"])] if len(gl_run) else tsi.iloc[0:0]
         return prose.Pair(style.prose(partner), partner, segment_name(group), group, year, exports=x, imports=m,
                           tsi=float(tsi["value"].iloc[-1]),
                           gl=self.ed.value("GL", group, reporter, partner, year, "sum"),
                           ei=self.ed.value("EI", group, reporter, partner, year, "standard"),
                           ii=self.ed.value("II", group, reporter, partner, year, "standard"),
                           coverage=cov, gl_change=self.change_of(gl_run), ii_change=self.change_of(ii_run),
-                          break_year=max(brk) if brk else None)
+                          break_year=max(brk) if brk else None,
+                          share=m / total if available(m, total) and total > 0 else float("nan"),
+                          tsi_change=self.change_of(tsi_stretch))
+
+    def source_tag(self, cov: str) -> str:
+        """A short name of a coverage's source, for a pair drawn from another source than its lens's usual one."""
+        source = str(self.meta.get(cov, {}).get("source", ""))
+        return SHORT_SOURCES.get(source, source)
+
+    def imports_of(self, group: str, reporter: str, year: int, cov: str) -> float:
+        """The reporter's imports of a group from all partners in one source: its World row, else the sum."""
+        world = self.trade(group, reporter, WORLD, year, cov)[1]
+        if available(world):
+            return world
+        codes = set(products.codes_of(group))
+        t = self._trade
+        try:
+            part = t.loc[(cov, year, reporter)]
+        except KeyError:
+            return float("nan")
+        part = part[(part.index.get_level_values("flow") == "M") & part.index.get_level_values("code").isin(codes)
+                    & (part.index.get_level_values("partner") != WORLD)]
+        return float(part.sum()) if len(part) else float("nan")
 
     def lens(self, kind: str) -> prose.Lens:
         """The reporter's pairs with every configured partner in the segments a bilateral figure shows."""
@@ -756,13 +796,17 @@ class Sector:
             else:
                 reasons = [r for g in self.segments(kind) if (r := self._why_missing(partner, g, "TSI"))]
                 missing[style.prose(partner)] = reasons[0] if reasons else self._why_missing(partner)
+        usual = pd.Series([p.coverage for p in pairs]).mode()
+        if len(usual):
+            pairs = [p if p.coverage == usual.iloc[0] else dataclasses.replace(p, note=self.source_tag(p.coverage))
+                     for p in pairs]
         return prose.Lens(style.prose(self.cfg.reporter), self.cfg.reporter, self.title, pairs, missing,
                           float(self.cfg.materiality_usd))
 
     def sentences(self, kind: str) -> list[Sentence]:
         """The generated sentences of a lens ('quadrant', 'gl', 'it', 'heading'), each with its claims."""
         if kind == "quadrant":
-            return prose.competitiveness(self.positions(), self.title, self.outside()) + self._world_sentences()
+            return prose.competitiveness(self.positions(), self.scoped_title(), self.outside(), self._world_sentences())
         if kind == "gl":
             return prose.two_way(self.lens("gl"))
         if kind == "it":
@@ -785,6 +829,15 @@ class Sector:
     def findings(self, kind: str) -> str:
         """The findings paragraph of a lens, as Markdown: every sentence generated from the numbers."""
         return claims.render(self.sourced(self.sentences(kind)))
+
+    def scoped_title(self) -> str:
+        """The sector's name, with the codes it is read from when this edition holds only some of them."""
+        held = set(self.ed.stored.flows["code"].unique())
+        codes = products.codes_of(self.key)
+        have = [c for c in codes if c in held]
+        if not have or len(have) == len(codes):
+            return self.title
+        return f"{self.title} (read from {len(have)} of its {len(codes)} codes: HS {', '.join(have)})"
 
     def _world_sentences(self) -> list[Sentence]:
         """Where a quadrant drawn in the figure depends on the choice of world: said with the values."""
@@ -817,7 +870,7 @@ class Sector:
             return f"{style.name(partner)}: no data"
         b, year = float(tsi["value"].iloc[-1]), int(tsi["year"].iloc[-1])
         g = f"GL {fmt(float(gl['value'].iloc[-1]))}, " if len(gl) else ""
-        return f"{style.name(partner)} {year}: {g}{findings.balance(b)} (TSI {fmt(b)})"
+        return f"{style.name(partner)} {year}: {g}{findings.balance_word(b)} (TSI {fmt(b)})"
 
     def _heading(self) -> list[Sentence]:
         """RSCA in integrated circuits as a whole (heading 8542), where a source gives only the heading."""
@@ -832,7 +885,7 @@ class Sector:
             positions.append(prose.Position(style.prose(economy), points, iso=economy, group=group, coverage=cov,
                                             world=self.world_of(cov)))
         series = self.series("RSCA", group, self.cfg.focus[0], WORLD, "standard")
-        world = self.world_of(str(series["coverage"].iloc[-1])) if len(series) else ""
+        world = self.world_in(str(series["coverage"].iloc[-1]), [int(y) for y in series["year"]]) if len(series) else ""
         notes = self.incomplete_notes(series) if len(series) else []
         return prose.heading(positions, world, notes)
 

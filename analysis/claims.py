@@ -21,7 +21,7 @@ from typing import Iterator
 from .escape import Markup, markdown
 
 # The claim kinds `analysis.verify` knows how to check.
-KINDS = ("value", "quadrant", "flow", "trend", "rank", "balance", "band", "gl_band", "missing", "immaterial")
+KINDS = ("value", "quadrant", "flow", "trend", "rank", "balance", "band", "gl_band", "missing", "immaterial", "share")
 
 
 @dataclass(frozen=True)

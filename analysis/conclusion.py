@@ -134,23 +134,30 @@ def evidence_sentences(number: int) -> list[Sentence]:
     if number == 1:
         rel: dict[str, list[prose.Pair]] = {}
         for s, p in partner_pairs():
-            if p.material(floor) and findings.balance_word(p.tsi) == "reliance":
+            if p.material(floor) and findings.balance_word(p.tsi) == "large deficit":
                 rel.setdefault(p.partner, []).append((s, p))
         screen = dependency_screen()
         flagged = int((screen["Flag"] == "flagged").sum())
-        tail = (f"the dependency screen flags {flagged} {'case' if flagged == 1 else 'cases'}" if flagged
-                else "the dependency screen flags no case")
+        tail = (f"The dependency screen, which sees only HS six-digit products and not chokepoints within them, "
+                f"flags {flagged} {'case' if flagged == 1 else 'cases'}." if flagged else
+                "The dependency screen flags no case, but it sees only HS six-digit products, not chokepoints within "
+                "them (a lithography tool, a photoresist), so it cannot rule such exposure out.")
         if not rel:
-            return [sentence(f"In this edition {reporter} relies on imports from neither partner in any sector "
-                             f"(bilateral TSI above −1/3 wherever the flows are large enough to judge), and {tail}.",
-                             refs=("sec-screen",))]
+            return [sentence(f"In this edition {reporter} runs a large deficit (imports at least twice exports) with "
+                             "neither partner in any sector where the flows are large enough to judge."),
+                    sentence(tail, refs=("sec-screen",))]
         parts, cl, refs = [], [], []
         for partner, items in rel.items():
-            parts.append(f"from {partner} in " + join_words([f"{s.title} (TSI {fmt(p.tsi)}, {p.year})" for s, p in items]))
-            cl += [_tsi_claim(cfg.reporter, p, "reliance") for _, p in items]
-            refs += [f"sec-{s.key}-it" for s, _ in items]
-        return [sentence(f"{reporter[:1].upper() + reporter[1:]} relies on imports " + "; ".join(parts) + f", and {tail}.",
-                         *cl, refs=tuple(dict.fromkeys(refs + ["sec-screen"])))]
+            listed = join_words([f"{s.title} (TSI {fmt(p.tsi)}, {p.year}"
+                                 + (f"; {prose.share_text(p.share)} of its imports" if findings.available(p.share) else "")
+                                 + ")"
+                                 for s, p in items])
+            parts.append(f"with {partner} in {listed}")
+            cl += [_tsi_claim(cfg.reporter, p, "large deficit") for _, p in items]
+            refs += [f"sec-{s.key}" for s, _ in items]
+        return [sentence(f"In its trade {'; and '.join(parts)}, {reporter} imports at least twice what it exports.",
+                         *cl, refs=tuple(dict.fromkeys(refs))),
+                sentence(tail, refs=("sec-screen",))]
     if number in (2, 4):
         sectors = [k for k in products.SECTORS if k != "memory"] if number == 2 else list(products.SECTORS)
         one_way, rising, cl, refs = [], [], [], []
@@ -160,7 +167,7 @@ def evidence_sentences(number: int) -> list[Sentence]:
             if number == 2 and p.gl < findings.threshold("complementarity"):
                 one_way.append(f"{s.title} with {p.partner} ({fmt(p.gl)})")
                 cl.append(_gl_claim(cfg.reporter, p, "one-way"))
-                refs.append(f"sec-{s.key}-gl")
+                refs.append(f"sec-{s.key}")
             c = p.gl_change
             if number == 4 and c is not None and c.word == "up":
                 rising.append(f"{s.title} with {p.partner} ({c.first_year}–{c.last_year}: "
@@ -169,7 +176,7 @@ def evidence_sentences(number: int) -> list[Sentence]:
                                 variant="sum", years=list(c.years), values={"first": c.first, "last": c.last,
                                                                              "fitted": c.fitted},
                                 expect="up", threshold=findings.threshold("change"), coverage=p.coverage))
-                refs.append(f"sec-{s.key}-gl")
+                refs.append(f"sec-{s.key}")
         if number == 2:
             if one_way:
                 return [sentence(f"{reporter[:1].upper() + reporter[1:]}'s trade is mainly one-way (Grubel–Lloyd index "
@@ -190,18 +197,22 @@ def evidence_sentences(number: int) -> list[Sentence]:
                 items.append(f"with {p.partner} too small to judge")
                 continue
             word = findings.balance_word(p.tsi)
-            items.append(f"{ {'reliance': 'relies on imports from', 'deficit': 'runs a deficit with', 'balanced': 'has broadly balanced trade with', 'surplus': 'runs a surplus with', 'large surplus': 'runs a large surplus with'}[word]} "
-                         f"{p.partner} (TSI {fmt(p.tsi)}, {p.year})")
+            verb = {"large deficit": "runs a large deficit with", "deficit": "runs a deficit with",
+                    "balanced": "has broadly balanced trade with", "surplus": "runs a surplus with",
+                    "large surplus": "runs a large surplus with"}[word]
+            share = f", {prose.share_text(p.share)} of its imports" if findings.available(p.share) else ""
+            items.append(f"{verb} {p.partner} (TSI {fmt(p.tsi)} in {p.year}{share})")
             cl.append(_tsi_claim(cfg.reporter, p, word))
         if not items:
             return [sentence(f"This edition gives no bilateral trade of {reporter} in {s.title}."), sentence(none)]
-        return [sentence(f"In {s.title}, {reporter} " + join_words(items) + ".", *cl,
-                         refs=(f"sec-{s.key}-it",))]
+        return [sentence(f"In {s.title}, {reporter} " + join_words(items) + ".", *cl, refs=(f"sec-{s.key}",))]
     s = Sector("equipment")
     got = prose.brief_standing(s.positions(), s.title)
+    lead = sentence("Trade indices do not speak to investment screening or export controls; what they show is where "
+                    "the three stand in the equipment those controls target.")
     if not got:
-        return [sentence(f"This edition cannot place the focus economies in {s.title}."), sentence(none)]
-    return [sentence(x.text, *x.claims, refs=(f"sec-{s.key}-competitiveness",)) for x in got]
+        return [lead, sentence(f"This edition cannot place the focus economies in {s.title}.")]
+    return [lead] + [sentence(x.text, *x.claims, refs=(f"sec-{s.key}",)) for x in got]
 
 
 def evidence(number: int) -> str:
@@ -229,7 +240,7 @@ def role_sentences() -> list[Sentence]:
             continue   # no clear leader: not decided by a rounding
         pos, pt = ranked[0]
         leaders[pos.economy].append((s.title, pos, pt, {p.iso: q.rsca for p, q in placed}))
-        refs.append(f"sec-{key}-competitiveness")
+        refs.append(f"sec-{key}")
     got = prose.roles(leaders, compared)
     return [sentence(x.text, *x.claims, refs=tuple(refs)) for x in got]
 

@@ -17,11 +17,12 @@ THRESHOLDS: dict[str, tuple[float, str]] = {
     "change": (0.05, "An index is said to have risen or fallen when it moved by more than 0.05 between two years "
                      "of the same source; smaller moves are 'broadly unchanged'. A trend needs at least two years "
                      "from one source and is never stated across a change of source."),
-    "dependence": (1 / 3, "The ROK is said to rely on imports from a partner when its bilateral TSI in the sector is "
-                          "−1/3 or lower (imports at least twice exports), and to run a large surplus at 1/3 or "
+    "dependence": (1 / 3, "The ROK is said to run a large deficit with a partner when its bilateral TSI in the "
+                          "sector is −1/3 or lower (imports at least twice exports), and a large surplus at 1/3 or "
                           "higher; between 0.1 and 1/3 in either direction it runs a surplus or a deficit, and within "
                           "0.1 of zero its trade is broadly balanced (imports and exports within about a fifth of "
-                          "each other). The values and their ratio are stated with it."),
+                          "each other). The values, their ratio and the partner's share of the ROK's imports are stated with it: "
+                          "a bilateral deficit alone does not make a partner the main supplier."),
     "balance": (0.1, "Bilateral trade is broadly balanced when the bilateral TSI lies within 0.1 of zero."),
     "materiality": (10e6, "No judgement (balance, two-way trade, intensity) is drawn from a bilateral flow of less than "
                           "USD 10 million a year: the sentence gives the values and says they are too small to judge. "
@@ -89,54 +90,6 @@ def _compare(a: float, b: float, tolerance: float, higher: str, lower: str, same
 def change(first: float, last: float, *, tolerance: float = THRESHOLDS["change"][0]) -> str:
     """'rose', 'fell' or 'was broadly unchanged' between two values."""
     return _compare(last, first, tolerance, "rose", "fell", "was broadly unchanged")
-
-
-def direction(d_rsca: float, d_tsi: float, *, tolerance: float = THRESHOLDS["change"][0]) -> str:
-    """Where a quadrant path went: toward which corner of the chart."""
-    if not available(d_rsca, d_tsi):
-        return "not available"
-    moves = []
-    if abs(d_rsca) > tolerance:
-        moves.append("stronger comparative advantage" if d_rsca > 0 else "weaker comparative advantage")
-    if abs(d_tsi) > tolerance:
-        moves.append("a larger net-export position" if d_tsi > 0 else "a weaker net-export position")
-    return " and ".join(moves) if moves else "little net movement"
-
-
-def dependence(bilateral_tsi: float, *, cut: float = THRESHOLDS["dependence"][0]) -> str:
-    """How the reporter stands with a partner, from the bilateral TSI (value balance), not from intensities."""
-    if not available(bilateral_tsi):
-        return "cannot be judged from this edition"
-    if bilateral_tsi <= -cut:
-        return "relies on imports from"
-    if bilateral_tsi >= cut:
-        return "is a net exporter to"
-    return "has broadly balanced trade with"
-
-
-def balance(bilateral_tsi: float, *, cut: float = THRESHOLDS["dependence"][0]) -> str:
-    """The same judgement as `dependence`, in a table's few words."""
-    if not available(bilateral_tsi):
-        return "no data"
-    return "net importer" if bilateral_tsi <= -cut else "net exporter" if bilateral_tsi >= cut else "balanced"
-
-
-def intensity_word(value: float, *, band: float = THRESHOLDS["intensity"][0]) -> str:
-    """An intensity against the world benchmark of 1."""
-    if not available(value):
-        return "cannot be judged"
-    if value > 1 + band:
-        return "tighter than world trade would suggest"
-    if value < 1 - band:
-        return "looser than world trade would suggest"
-    return "about as world trade would suggest"
-
-
-def two_way(gl: float, *, cut: float = THRESHOLDS["complementarity"][0]) -> str:
-    """'two-way' or 'one-way' trade from a Grubel–Lloyd index."""
-    if not available(gl):
-        return "cannot be judged"
-    return "mainly two-way" if gl >= cut else "mainly one-way"
 
 
 def arrows(d_rsca: float, d_tsi: float, *, tolerance: float = THRESHOLDS["change"][0]) -> str:
@@ -252,11 +205,12 @@ def rsca_move(first: float, last: float, word: str) -> str:
 
 def balance_word(bilateral_tsi: float, *, cut: float = THRESHOLDS["dependence"][0],
                  band: float = THRESHOLDS["balance"][0]) -> str:
-    """The value balance with a partner from the bilateral TSI: reliance, deficit, balanced, surplus, large surplus."""
+    """The value balance with a partner from the bilateral TSI, in the words the text and the tables share:
+    large deficit, deficit, balanced, surplus, large surplus."""
     if not available(bilateral_tsi):
         return "unknown"
     if bilateral_tsi <= -cut:
-        return "reliance"
+        return "large deficit"
     if bilateral_tsi >= cut:
         return "large surplus"
     if abs(bilateral_tsi) < band:

@@ -110,6 +110,9 @@ class Pair:
     gl_change: Change | None = None
     ii_change: Change | None = None
     break_year: int | None = None
+    share: float = float("nan")            # the partner's share of the reporter's imports of the group
+    tsi_change: Change | None = None       # the bilateral TSI over the same stretch as the GL change
+    note: str = ""                         # the source, where it is not the lens's usual one
 
     @property
     def total(self) -> float:
@@ -120,6 +123,10 @@ class Pair:
 
     def label(self, several_segments: bool) -> str:
         return f"{self.partner} in {self.segment}" if several_segments else self.partner
+
+    def tagged(self, several_segments: bool, inner: str) -> str:
+        """The label with its numbers in brackets, and the source where it is not the lens's usual one."""
+        return f"{self.label(several_segments)} ({inner}{'; ' + self.note if self.note else ''})"
 
 
 @dataclass(frozen=True)
@@ -146,17 +153,22 @@ def cap(text: str) -> str:
 LIST_LIMIT = 4
 
 
-def listing(items: list[str], noun: str = "pairs", limit: int = LIST_LIMIT) -> str:
+def listing(items: list[str], noun: str = "smaller pairs", limit: int = LIST_LIMIT) -> str:
     """A list in words, the first `limit` items named and the rest counted ('… and 3 other pairs')."""
     if len(items) <= limit + 1:
         return join_words(items)
-    return join_words(items[:limit] + [f"{len(items) - limit} other {noun}"])
+    return join_words(items[:limit] + [f"{len(items) - limit} {noun}"])
 
 
 def span_values(first: float, last: float, fitted: float, n: int) -> str:
     """'0.71 to 0.78', with the fitted change when the stretch has three years or more (the judgement uses it)."""
     text = f"{_num(first)} to {_num(last)}"
     return text + f", fitted change {'+' if fitted > 0 else ''}{_num(fitted)}" if n >= 3 else text
+
+
+def share_text(share: float) -> str:
+    """A share in words: '23%', 'under 1%'."""
+    return f"{share:.0%}" if share >= 0.005 else "under 1%"
 
 
 def _subject(clause: str, economy: str) -> str:
@@ -354,8 +366,11 @@ def movements(positions: list[Position]) -> list[Sentence]:
     if still:
         names = join_words([p.economy for p in still])
         prefix = "" if moved else f"{when}, "
-        out.append(sentence(cap(f"{prefix}{names} showed no clear movement: neither index changed by more than "
-                                f"{fmt(CHANGE)} or moved in one direction."),
+        values = "; ".join([f"{p.economy}: RSCA {span_values(p.with_rsca[0].rsca, p.with_rsca[-1].rsca, 0, 2)}, "
+                             f"TSI {span_values(p.with_rsca[0].tsi, p.with_rsca[-1].tsi, 0, 2)}" for p in still])
+        verb = "shows" if len(still) == 1 else "show"
+        out.append(sentence(cap(f"{prefix}{names} {verb} no clear movement, neither index moving by more than "
+                                f"{fmt(CHANGE)} in one direction ({values})."),
                             *still_claims))
     for pos in single:
         out.append(sentence(f"For {pos.economy} this source gives a single year, so no movement is read.",
@@ -390,12 +405,15 @@ def breaks(positions: list[Position]) -> list[Sentence]:
                      "compared with the later ones.")]
 
 
-def competitiveness(positions: list[Position], sector: str, outside_: Outside | None = None) -> list[Sentence]:
-    """The competitiveness paragraph: standing, who is outside the comparison, movements, breaks."""
+def competitiveness(positions: list[Position], sector: str, outside_: Outside | None = None,
+                    caveats: list[Sentence] | None = None) -> list[Sentence]:
+    """The competitiveness paragraph: standing, who is outside the comparison, caveats on the world,
+    movements, breaks."""
     if not any(p.with_rsca for p in positions):
         return tsi_paragraph(positions, sector)
     compared = sum(1 for p in positions if p.with_rsca)
-    return standing(positions, sector) + outside(outside_, compared) + movements(positions) + breaks(positions)
+    return (standing(positions, sector) + outside(outside_, compared) + list(caveats or []) + movements(positions)
+            + breaks(positions))
 
 
 def tsi_paragraph(positions: list[Position], sector: str) -> list[Sentence]:
@@ -490,11 +508,11 @@ def _flow_claims(p: Pair, reporter_iso: str) -> list[Claim]:
 def _immaterial(lens: Lens, pairs: list[Pair]) -> list[Sentence]:
     if not pairs:
         return []
-    items = join_words([f"{p.label(lens.several)} ({usd(p.exports)} of exports and {usd(p.imports)} of imports)"
+    items = join_words([p.tagged(lens.several, f"{usd(p.exports)} of exports and {usd(p.imports)} of imports")
                         for p in pairs])
     cl = [claim("immaterial", group=p.group, reporter=lens.reporter_iso, partner=p.partner_iso, years=[p.year],
                 values={"X": p.exports, "M": p.imports}, threshold=lens.floor, coverage=p.coverage) for p in pairs]
-    return [sentence(f"Trade with {items} in {pairs[0].year} is below {usd(lens.floor)} a year, too small to judge.",
+    return [sentence(f"Trade with {items} in {pairs[0].year} was under {usd(lens.floor)} a year, too small to judge.",
                      *cl)]
 
 
@@ -521,12 +539,12 @@ def two_way(lens: Lens) -> list[Sentence]:
     material = [p for p in latest if p.material(lens.floor)]
     small = [p for p in latest if not p.material(lens.floor)]
     cut = findings.threshold("complementarity")
-    two = sorted([p for p in material if p.gl >= cut], key=lambda p: -p.gl)
-    one = sorted([p for p in material if p.gl < cut], key=lambda p: p.gl)
+    two = sorted([p for p in material if p.gl >= cut], key=lambda p: -p.total)   # the largest flows first
+    one = sorted([p for p in material if p.gl < cut], key=lambda p: -p.total)
     out: list[Sentence] = []
 
     def listed(ps: list[Pair]) -> str:
-        return listing([f"{p.label(lens.several)} ({_num(p.gl)})" for p in ps])
+        return listing([p.tagged(lens.several, _num(p.gl)) for p in ps])
 
     def band_claims(ps: list[Pair], expect: str) -> list[Claim]:
         return [claim("gl_band", indicator="GL", group=p.group, reporter=lens.reporter_iso, partner=p.partner_iso,
@@ -560,6 +578,16 @@ def _change_claim(lens: Lens, p: Pair, c: Change, indicator: str, variant: str) 
                  expect=c.word, threshold=CHANGE, coverage=p.coverage)
 
 
+def _flip(p: Pair) -> str:
+    """A clause for a bilateral balance that changed sign over the stretch ('' otherwise): a rising
+    Grubel–Lloyd index can hide a surplus turning into a deficit."""
+    c = p.tsi_change
+    if c is None or not available(c.first, c.last) or (c.first > 0) == (c.last > 0) or abs(c.last - c.first) <= CHANGE:
+        return ""
+    turn = "surplus turned into a deficit" if c.first > 0 else "deficit turned into a surplus"
+    return f", as the {turn}: TSI {_num(c.first)} to {_num(c.last)}"
+
+
 def _gl_changes(lens: Lens, pairs: list[Pair]) -> list[Sentence]:
     """Changes of the index within one source, grouped by direction, the largest first."""
     if not pairs:
@@ -570,14 +598,16 @@ def _gl_changes(lens: Lens, pairs: list[Pair]) -> list[Sentence]:
         c = p.gl_change
         word = "flat" if c.word == "mixed" else c.word
         cl.append(_change_claim(lens, p, c, "GL", "sum"))
-        detail = "" if word == "flat" else f" ({span_values(c.first, c.last, c.fitted, len(c.years))})"
-        groups.setdefault(word, []).append((abs(c.fitted), p.label(lens.several) + detail))
+        text = p.tagged(lens.several, span_values(c.first, c.last, c.fitted, len(c.years)) + _flip(p))
+        if p.tsi_change is not None and _flip(p):
+            cl.append(_change_claim(lens, p, p.tsi_change, "TSI", "standard"))
+        groups.setdefault(word, []).append((p.total, text))
     first = min(p.gl_change.first_year for p in pairs)
     last = max(p.gl_change.last_year for p in pairs)
     parts = []
     for word, verb in (("up", "rose"), ("down", "fell"), ("flat", "showed no clear change")):
         if word in groups:
-            items = [t for _, t in sorted(groups[word], key=lambda x: -x[0])]
+            items = [t for _, t in sorted(groups[word], key=lambda x: -x[0])]   # the largest flows first
             parts.append(f"{verb} with {listing(items)}")
     breaks_ = sorted({p.break_year for p in pairs if p.break_year is not None})
     tail = (f"; the source changes in {join_words([str(b) for b in breaks_])} and no change is read across it"
@@ -594,13 +624,13 @@ def balance(lens: Lens, partners: list[str]) -> list[Sentence]:
     latest = [p for p in pairs if p.year == year]
     material = sorted([p for p in latest if p.material(lens.floor)], key=lambda p: -p.total)
     cut, band = findings.threshold("dependence"), findings.threshold("balance")
-    words = {"reliance": "relied on imports", "deficit": "ran a deficit", "balanced": "had broadly balanced trade",
+    words = {"large deficit": "ran a large deficit", "deficit": "ran a deficit", "balanced": "had broadly balanced trade",
              "surplus": "ran a surplus", "large surplus": "ran a large surplus"}
     groups: dict[str, list[Pair]] = {}
     for p in material:
         groups.setdefault(findings.balance_word(p.tsi), []).append(p)
     out: list[Sentence] = []
-    order = ["reliance", "deficit", "balanced", "surplus", "large surplus"]
+    order = ["large deficit", "deficit", "balanced", "surplus", "large surplus"]
     parts, cl = [], []
     for key in sorted(groups, key=order.index):
         items = []
@@ -610,14 +640,18 @@ def balance(lens: Lens, partners: list[str]) -> list[Sentence]:
             ratio = findings.ratio_text(hi, lo)
             rel = (f"{which} {ratio} {'the other way' if ratio == 'about the same as' else ('imports' if which == 'exports' else 'exports')}"
                    if ratio else "")
-            items.append(f"{p.label(lens.several)} (exports {usd(p.exports)}, "
-                         f"imports {usd(p.imports)}{'; ' + rel if rel and key != 'balanced' else ''}; TSI {_num(p.tsi)})")
+            share = f"; {share_text(p.share)} of its imports" if available(p.share) else ""
+            items.append(p.tagged(lens.several, f"exports {usd(p.exports)}, imports {usd(p.imports)}"
+                                  f"{'; ' + rel if rel and key != 'balanced' else ''}; TSI {_num(p.tsi)}{share}"))
             cl.append(claim("balance", indicator="TSI", group=p.group, reporter=lens.reporter_iso,
                             partner=p.partner_iso, variant="standard", years=[year],
                             values={"TSI": p.tsi, "X": p.exports, "M": p.imports, "band": band}, expect=key,
                             threshold=cut, coverage=p.coverage))
             cl += _flow_claims(p, lens.reporter_iso)
-        parts.append(f"{words[key]} {'from' if key == 'reliance' else 'with'} {listing(items)}")
+            if available(p.share):
+                cl.append(claim("share", indicator="M", group=p.group, reporter=lens.reporter_iso, partner=p.partner_iso,
+                                years=[year], values={"share": p.share}, coverage=p.coverage))
+        parts.append(f"{words[key]} with {listing(items)}")
     if parts:
         out.append(sentence(f"In {year}, {lens.reporter} {'; it '.join(parts)}.", *cl))
     return out   # flows too small to judge are named once, in the Grubel–Lloyd paragraph
@@ -648,7 +682,7 @@ def intensities(lens: Lens) -> list[Sentence]:
             if key not in groups:
                 continue
             items = sorted(groups[key], key=lambda pv: -pv[1])
-            parts.append(f"{phrases[key]} with " + listing([f"{p.label(lens.several)} ({_num(v)})" for p, v in items]))
+            parts.append(f"{phrases[key]} with " + listing([p.tagged(lens.several, _num(v)) for p, v in items]))
             cl += [claim("band", indicator=ind, group=p.group, reporter=lens.reporter_iso, partner=p.partner_iso,
                          variant="standard", years=[year], values={ind: v}, expect=key, threshold=cut,
                          coverage=p.coverage) for p, v in items]
@@ -661,7 +695,7 @@ def intensities(lens: Lens) -> list[Sentence]:
         first = min(c.first_year for _, c in moved)
         parts = []
         for verb, up in (("rose", True), ("fell", False)):
-            items = [f"{p.label(lens.several)} ({span_values(c.first, c.last, c.fitted, len(c.years))})" for p, c in moved
+            items = [p.tagged(lens.several, span_values(c.first, c.last, c.fitted, len(c.years))) for p, c in moved
                      if (c.word == "up") == up]
             if items:
                 parts.append(f"{verb} with {listing(items)}")
@@ -694,11 +728,18 @@ def heading(positions: list[Position], world: str, notes: list[str]) -> list[Sen
                   threshold=CHANGE, coverage=pos.coverage, world=pos.world)
         cl.append(c)
         text = {"up": "rose", "down": "fell", "flat": "showed no lasting trend", "mixed": "showed no lasting trend"}[word]
+        odd = findings.outliers(years, values)
         detail = f"{pos.economy}'s RSCA {text} ({_num(values[0])} in {years[0]}, {_num(values[-1])} in {years[-1]}"
+        if odd == [years[0]] and len(run) >= 4:
+            rest = values[1:]
+            detail = (f"{pos.economy}'s RSCA has stayed between {_num(min(rest))} and {_num(max(rest))} since {years[1]} "
+                      f"({_num(values[-1])} in {years[-1]}), after {_num(values[0])} in {years[0]}, a year that stands "
+                      "apart from the others")
+            items.append(detail)
+            continue
         if len(run) >= 3:
             detail += f"; fitted change {'+' if fitted > 0 else ''}{_num(fitted)}"
         detail += ")"
-        odd = findings.outliers(years, values)
         if odd:
             detail += ", with " + join_words([f"{y} ({_num(values[years.index(y)])})" for y in odd]) + \
                 " standing apart from the other years"
@@ -720,10 +761,11 @@ def heading(positions: list[Position], world: str, notes: list[str]) -> list[Sen
 # --- how to read the competitiveness figure ---------------------------------------------------
 def quadrant_axes(rsca: bool, years: str) -> str:
     """How the competitiveness figure places the economies: RSCA × TSI, or TSI alone and why."""
+    when = f"in every year of {years}" if "–" in years else f"in {years}"
     if rsca:
         return ("by its revealed symmetric comparative advantage (RSCA, horizontal axis) and its trade "
-                f"specialization index (TSI, vertical axis) in every year of {years}")
-    return (f"by its trade specialization index (TSI) in {years}; RSCA, the other axis of the usual chart, cannot "
+                f"specialization index (TSI, vertical axis) {when}")
+    return (f"by its trade specialization index (TSI) {when}; RSCA, the other axis of the usual chart, cannot "
             "be computed from this edition, because it needs exports of all goods for the same economies")
 
 

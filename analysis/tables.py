@@ -94,14 +94,18 @@ def complementarity_sentences() -> list["Sentence"]:
                 cl += [claim("band", indicator=i, group=p.group, reporter=cfg.reporter, partner=p.partner_iso,
                              variant="standard", years=[p.year], values={i: v}, expect="above 1", threshold=0.0,
                              coverage=p.coverage) for i, v in (("EI", p.ei), ("II", p.ii))]
-    text = (f"Across the {pairs} sector and partner pairs of {reporter} with the other focus economies that the data "
-            f"cover, trade is mainly one-way in {len(groups['one-way'])} and mainly two-way in "
-            f"{len(groups['two-way']) + len(groups['integrated'])}, "
-            f"{len(groups['integrated']) or 'none'} of them with both intensities above 1")
-    lists = [f"{word}: {'; '.join(label for label, _ in groups[key])}" for key, word in
-             (("integrated", "two-way with both intensities above 1"), ("two-way", "two-way"), ("one-way", "one-way"))
-             if groups[key]]
-    out = [sentence(text + " (" + "; ".join(lists) + ").", *cl)]
+    two = len(groups["two-way"]) + len(groups["integrated"])
+    text = (f"Of the {pairs} sector and partner pairs of {reporter} with the other focus economies that the data "
+            f"cover, trade is mainly one-way in {len(groups['one-way'])} and mainly two-way in {two}.")
+    lists = []
+    if groups["integrated"]:
+        lists.append(f"Two-way with both intensities above 1: {'; '.join(label for label, _ in groups['integrated'])}")
+    if groups["two-way"]:
+        lists.append(f"two-way{' otherwise' if groups['integrated'] else ''}: "
+                     f"{'; '.join(label for label, _ in groups['two-way'])}")
+    if groups["one-way"]:
+        lists.append(f"one-way: {'; '.join(label for label, _ in groups['one-way'])}")
+    out = [sentence(text, *cl), sentence(". ".join(x[:1].upper() + x[1:] for x in lists) + ".", *cl)]
     if small:
         out.append(sentence(f"Trade with {join_words(small)} is below {usd(floor)} a year and not judged."))
     return out

@@ -202,7 +202,7 @@ def _balance(c: Claim, t: Tables, floor: float) -> Result:
     if not (_close(tsi, c.value("TSI"), 1e-6) and _close(table, tsi, 1e-6)):
         return bad(f"bilateral TSI from the flows is {tsi:.4f}, table {table:.4f}, sentence {c.value('TSI'):.4f}")
     cut, band = c.threshold, c.value("band")
-    got = ("reliance" if tsi <= -cut else "large surplus" if tsi >= cut else "balanced" if abs(tsi) < band
+    got = ("large deficit" if tsi <= -cut else "large surplus" if tsi >= cut else "balanced" if abs(tsi) < band
            else "surplus" if tsi > 0 else "deficit")
     return OK if got == c.expect else bad(f"TSI {tsi:.3f} is '{got}', the sentence says '{c.expect}'")
 
@@ -263,5 +263,17 @@ def _immaterial(c: Claim, t: Tables, floor: float) -> Result:
     return OK if total < limit else bad(f"trade of {total:,.0f} is not below {limit:,.0f}")
 
 
-CHECKS = {"value": _value, "quadrant": _quadrant_check, "flow": _flow, "trend": _trend, "rank": _rank,
+def _share(c: Claim, t: Tables, floor: float) -> Result:
+    year = c.years[-1]
+    f = t.flows
+    codes = set(products.codes_of(c.group))
+    part = f[(f["coverage"] == c.coverage) & (f["year"] == year) & (f["reporter"] == c.reporter) & (f["flow"] == "M")
+             & f["code"].isin(codes)]
+    world = part.loc[part["partner"] == WORLD, "value_usd"].sum()
+    total = world if (part["partner"] == WORLD).any() else part.loc[part["partner"] != WORLD, "value_usd"].sum()
+    share = t.flow(c.group, c.reporter, c.partner, "M", year, c.coverage) / total if total > 0 else math.nan
+    return OK if _close(share, c.value("share")) else bad(f"{c.partner}'s share of imports is {share}, not {c.value('share')}")
+
+
+CHECKS = {"share": _share, "value": _value, "quadrant": _quadrant_check, "flow": _flow, "trend": _trend, "rank": _rank,
           "balance": _balance, "gl_band": _gl_band, "band": _band, "missing": _missing, "immaterial": _immaterial}

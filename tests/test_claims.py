@@ -68,7 +68,7 @@ def test_a_judgement_on_a_tiny_flow_is_contradicted(rows, sample_edition):
     x, m = tiny.value("X"), tiny.value("M")
     judged = claims.claim("balance", indicator="TSI", group=tiny.group, reporter=tiny.reporter, partner=tiny.partner,
                           variant="standard", years=tiny.years, values={"TSI": (x - m) / (x + m), "band": 0.1},
-                          expect="reliance", threshold=1 / 3, coverage=tiny.coverage)
+                          expect="large deficit", threshold=1 / 3, coverage=tiny.coverage)
     assert verify.check(judged, tables, 10e6).status == "contradicted"
 
 

@@ -17,7 +17,6 @@ def test_comparisons_and_directions():
     assert f.change(math.nan, 1) == "cannot be compared"
     assert f.change(0.50, 0.54) == "was broadly unchanged" and f.change(0.50, 0.56) == "rose"
     assert f.arrows(0.1, -0.1) == "RSCA ↑, TSI ↓" and f.arrows(0.0, 0.01) == "RSCA →, TSI →"
-    assert f.direction(0.1, -0.1) == "stronger comparative advantage and a weaker net-export position"
 
 
 def test_number_formats():
@@ -25,14 +24,12 @@ def test_number_formats():
     assert f.usd(11.16e9) == "USD 11.2 billion" and f.usd(-1.79e8) == "USD −179 million"
 
 
-def test_dependence_is_read_from_the_value_balance_with_stated_thresholds():
+def test_balance_is_read_from_the_value_balance_with_stated_thresholds():
     cut = f.threshold("dependence")
-    assert f.dependence(-cut) == "relies on imports from" and f.dependence(-cut + 0.01) == "has broadly balanced trade with"
-    assert f.dependence(cut) == "is a net exporter to" and f.dependence(math.nan) == "cannot be judged from this edition"
-    assert (f.balance(-0.8), f.balance(0.0), f.balance(0.9)) == ("net importer", "balanced", "net exporter")
-    assert f.intensity_word(1.11) == "tighter than world trade would suggest"
-    assert f.intensity_word(0.95) == "about as world trade would suggest"
-    assert (f.two_way(0.5), f.two_way(0.49)) == ("mainly two-way", "mainly one-way")
+    words = [f.balance_word(t) for t in (-cut, -cut + 0.01, -0.05, 0.05, 0.22, cut, math.nan)]
+    assert words == ["large deficit", "deficit", "balanced", "balanced", "surplus", "large surplus", "unknown"]
+    assert (f.intensity_band(1.11), f.intensity_band(0.95), f.intensity_band(0.89)) == ("high", "near 1", "low")
+    assert f.ratio_text(31.7, 20.2) == "1.6 times" and f.ratio_text(99.6, 10) == "10 times"
     for name, (_, text) in f.THRESHOLDS.items():
         assert text and f.threshold(name) > 0
 

@@ -83,7 +83,9 @@ def test_no_movement_is_said_once_for_all():
     still = [pos("Japan", "JPN", [(2019, 0.42, 0.63), (2022, 0.40, 0.61)]),
              pos("China", "CHN", [(2019, 0.10, 0.10), (2022, 0.11, 0.12)])]
     out = prose.movements(still)
-    assert len(out) == 1 and "Japan and China showed no clear movement" in text_of(out)
+    text = text_of(out)
+    assert len(out) == 1 and "Japan and China show no clear movement" in text
+    assert "(Japan: RSCA 0.63 to 0.61, TSI 0.42 to 0.40; China: RSCA 0.10 to 0.12, TSI 0.10 to 0.11)" in text
 
 
 def heading_positions() -> list[Position]:
@@ -98,7 +100,7 @@ def heading_positions() -> list[Position]:
 def test_one_odd_year_does_not_make_a_trend():
     text = text_of(prose.heading(heading_positions(), "the reporters", []))
     assert "China's RSCA fell" not in text
-    assert "China's RSCA showed no lasting trend" in text and "2013 (0.19) standing apart" in text
+    assert "China's RSCA has stayed between −0.03 and −0.01 since 2014 (−0.02 in 2023), after 0.19 in 2013, a year that stands apart" in text
 
 
 def test_a_flat_end_to_end_change_does_not_hide_the_peak():
@@ -136,7 +138,7 @@ def test_flows_at_the_reporting_floor_support_no_judgement():
     gl = text_of(prose.two_way(lens))
     it = text_of(prose.links(lens, ["Japan", "China"]))
     assert "relies on imports from Japan" not in it and "relied on imports from Japan" not in it
-    assert "Trade with Japan in amplifiers (USD 1 million of exports and USD 4 million of imports) in 2022 is below USD 10 million a year, too small to judge." in gl
+    assert "Trade with Japan in amplifiers (USD 1 million of exports and USD 4 million of imports) in 2022 was under USD 10 million a year, too small to judge." in gl
     assert "(0.40)" not in it and "(0.99)" not in it                # its intensities are not judged either
 
 
@@ -150,7 +152,7 @@ def test_a_repeated_pattern_is_said_once_with_its_list():
 
 
 def test_long_lists_name_the_largest_and_count_the_rest():
-    assert prose.listing([f"p{i}" for i in range(7)]) == "p0, p1, p2, p3 and 3 other pairs"
+    assert prose.listing([f"p{i}" for i in range(7)]) == "p0, p1, p2, p3 and 3 smaller pairs"
     assert prose.listing(["a", "b", "c", "d", "e"]) == "a, b, c, d and e"
 
 
@@ -160,7 +162,7 @@ def test_gl_changes_grouped_by_direction():
         pair("Japan", "JPN", 3.9e8, 2.1e7, gl_change=Change(2019, 0.09, 2022, 0.10)),
         pair("the United States", "USA", 5e9, 2e8, gl_change=Change(2019, 0.19, 2022, 0.08))])
     text = text_of(prose.two_way(lens))
-    assert "From 2019 to 2022 the index rose with China (0.71 to 0.78); it fell with the United States (0.19 to 0.08); it showed no clear change with Japan." in text
+    assert "From 2019 to 2022 the index rose with China (0.71 to 0.78); it fell with the United States (0.19 to 0.08); it showed no clear change with Japan (0.09 to 0.10)." in text
 
 
 def test_missing_partner_named_once_with_its_reason():
@@ -194,3 +196,19 @@ def test_rendered_sentences_are_escaped_spans_with_their_numbers():
     ref = claims.sentence("It rose.", refs=("sec-memory-gl",))
     assert claims.render(ref).startswith("[It rose (@sec-memory-gl).]")
     assert isinstance(md, escape.Markup)
+
+
+def test_a_rising_index_that_hides_a_reversal_of_the_balance_says_so():
+    lens = Lens("the ROK", "KOR", "materials", [
+        pair("China", "CHN", 5.89e8, 8.95e8, gl_change=Change(2019, 0.74, 2022, 0.79),
+             tsi_change=Change(2019, 0.26, 2022, -0.21))])
+    text = text_of(prose.two_way(lens))
+    assert "rose with China (0.74 to 0.79, as the surplus turned into a deficit: TSI 0.26 to −0.21)" in text
+
+
+def test_a_large_deficit_is_stated_with_the_partners_share_of_imports():
+    lens = Lens("the ROK", "KOR", "equipment", [pair("Japan", "JPN", 4.69e8, 4.68e9, share=0.23)])
+    out = prose.balance(lens, ["Japan"])
+    text = text_of(out)
+    assert "relied on" not in text and "ran a large deficit with Japan" in text and "23% of its imports" in text
+    assert any(c.kind == "share" for c in out[0].claims)
