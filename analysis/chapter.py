@@ -199,7 +199,7 @@ class Sector:
 
     # --- figures -----------------------------------------------------------------------------
     def _finish(self, fig: Figure, kind: str) -> Figure:
-        figures.export(fig, f"fig-{self.key}-{kind}")
+        figures.export(fig, f"fig-{self.key}-{kind}", data=self.figure_data(kind), about=self.figure_about(kind))
         plt.close(fig)  # shown once, as the cell's result, not again by the inline backend
         return fig
 
@@ -499,3 +499,45 @@ class Sector:
         world = self.meta.get(str(series["coverage"].iloc[-1]), {}).get("world", "") if len(series) else ""
         notes = self.incomplete_notes(series) if len(series) else []
         return prose.heading(changes, world, notes)
+
+    # --- each figure as data, for the website (analysis.figure_data, analysis.describe) -------------
+    def figure_data(self, kind: str) -> pd.DataFrame:
+        """Exactly the values a figure draws, one row per marker, with readable names."""
+        if kind == "quadrant":
+            data = self.quadrant_data
+            cols = ["RSCA", "TSI"] if self.rsca_available else ["TSI"]
+            out = data.dropna(subset=cols)[["economy", "year", *cols, "coverage"]]
+            return out.assign(economy_name=out["economy"].map(style.name)).reset_index(drop=True)
+        data = self._drawn(kind)
+        data = data[data["partner"] != WORLD] if kind == "it" else data
+        measure = {"gl": "GL"}.get(kind, "intensity")
+        cols = ["segment", *(["direction"] if kind == "it" else []), "partner", "year", "value", "coverage"]
+        out = data[cols].rename(columns={"value": measure})
+        return out.assign(partner_name=out["partner"].map(style.name)).reset_index(drop=True)
+
+    def figure_about(self, kind: str) -> dict:
+        """What a figure's data are: source, vintage, codes and world of each coverage, notes, description."""
+        from .tables import _vintage
+
+        drawn = self._drawn(kind)
+        used = sorted(str(c) for c in drawn["coverage"].unique()) if "coverage" in drawn else []
+        return {"figure": f"fig-{self.key}-{kind}", "sector": self.title, "edition": self.ed.name,
+                "synthetic": self.ed.synthetic, "label": self.ed.label, "source": self.source_of(drawn),
+                "vintage": _vintage(self.ed), "codes": self._codes(kind),
+                "coverages": [{"coverage": c, "description": self.meta.get(c, {}).get("description", c),
+                               "world": self.meta.get(c, {}).get("world", "as reported"),
+                               "codes": [x for x in self._codes(kind) if x in self.meta.get(c, {}).get("codes", [])],
+                               "years": sorted(int(y) for y in drawn.loc[drawn["coverage"] == c, "year"].unique())}
+                              for c in used],
+                "note": self.note(kind), "description": self.describe(kind)}
+
+    def describe(self, kind: str) -> str:
+        """A figure's short text alternative, from the same records as the prose."""
+        from . import describe
+
+        if kind == "quadrant":
+            return describe.quadrant_chart([self.position(e) for e in self.cfg.focus])
+        if kind == "gl":
+            return describe.gl_chart([self.two_way(g) for g in self.segments("gl")])
+        partners = [p for p in self.cfg.partners if p != WORLD]
+        return describe.it_chart([self.link(g, p) for g in self.segments("it") for p in partners])

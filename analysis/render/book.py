@@ -26,6 +26,7 @@ import pypandoc
 import yaml
 
 from ..paths import FIGURES_FROM_SVG_ENV, PACKAGE, PREVIOUS_ENV, REFERENCE, ROOT, figures_dir
+from . import web
 from .execute import Executed, RenderError, execute
 from .qmd import parse
 from .svg import from_svg
@@ -363,7 +364,8 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
     names, where = number_labels(chapters, prefix)
     numbers = chapter_numbers(chapters)
     out.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(TEMPLATES / "site.css", out / "site.css")
+    for asset in ("site.css", "site.js"):
+        shutil.copy2(TEMPLATES / asset, out / asset)
     title = cfg["book"].get("title", "Report")
     bib = root / cfg["bibliography"] if cfg.get("bibliography") else None
     cite_args = ["--citeproc", f"--bibliography={bib}"] if bib else []
@@ -391,15 +393,17 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
         if i + 1 < len(chapters):
             meta |= {"next-href": _relative(chapters[i + 1].html_path.as_posix(), page),
                      "next-title": chapters[i + 1].title}
-        args = ["--standalone", f"--template={TEMPLATES / 'page.html'}", "--mathml", "--section-divs",
+        args = ["--standalone", f"--template={TEMPLATES / 'page.html'}", "--mathml", "--section-divs", "--toc", "--toc-depth=2",
                 "--resource-path", str(root)] + cite_args
         if numbers[ch.stem].isdigit():   # sections numbered as in the PDF: 2, 2.1, 2.2, …
             args += ["--number-sections", f"--number-offset={int(numbers[ch.stem]) - 1}"]
         args += [f"--variable={k}:{v}" for k, v in meta.items()]
         html_text = _pandoc(md, "html5", args, out / page.parent, result.warnings, ch.source.as_posix(), cache)
+        html_text = web.scrolling_tables(web.figures(html_text, _charts(ch), up + "figures/"))
         (out / page).write_text(html_text, encoding="utf-8")
         result.pages.append(out / page)
     write_search_index(out, [(ch.title, ch.html_path.as_posix(), out / ch.html_path) for ch in chapters])
+    publish_figures(chapters, out / "figures")
     if pdf:
         result.pdf = _pdf(chapters, names, out, cfg, cite_args, label, edition_name, pdf_name, result.warnings,
                           cache)
@@ -407,11 +411,34 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
     return result
 
 
+def _charts(ch: Chapter) -> dict[str, web.Chart]:
+    """The chapter's figures drawn as SVG, with the marks and description the kernel wrote beside them."""
+    return {label: web.load_chart(label, ch.executed.images[f"{label}.svg"], figures_dir())
+            for label in ch.executed.labels if f"{label}.svg" in ch.executed.images}
+
+
+def publish_figures(chapters: list[Chapter], folder: Path) -> list[Path]:
+    """Each figure's files on the website: the values drawn (CSV), what they are (JSON), SVG and PNG."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for ch in chapters:
+        for label in ch.executed.labels:
+            if f"{label}.svg" not in ch.executed.images:
+                continue
+            (folder / f"{label}.svg").write_bytes(ch.executed.images[f"{label}.svg"])
+            written.append(folder / f"{label}.svg")
+            for ext in ("csv", "json", "png"):
+                if (figures_dir() / f"{label}.{ext}").exists():
+                    shutil.copyfile(figures_dir() / f"{label}.{ext}", folder / f"{label}.{ext}")
+                    written.append(folder / f"{label}.{ext}")
+    return written
+
+
 def page_text(html_text: str) -> str:
     """The readable text of a page's main part (scripts, styles and navigation left out)."""
     main = re.search(r"<main>(.*)</main>", html_text, re.S)
     body = main.group(1) if main else html_text
-    body = re.sub(r"<(script|style|nav)\b.*?</\1>", " ", body, flags=re.S)
+    body = re.sub(r"<(script|style|nav|svg)\b.*?</\1>", " ", body, flags=re.S)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
