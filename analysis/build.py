@@ -90,26 +90,34 @@ def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
 
 def export_indicators(table: pd.DataFrame, folder: Path, stamp: str = "", previous: Path | None = None,
                       xlsx_rows: Callable[[pd.DataFrame], pd.Series] | None = None) -> list[Path]:
-    """The indicator table as CSV (every row) and as XLSX with one sheet per indicator (the rows
-    `xlsx_rows` selects, by default all).
+    """The indicator table, every row, as gzip-compressed CSV and as Parquet, and as XLSX with one
+    sheet per indicator (the rows `xlsx_rows` selects, by default all).
 
     `stamp` identifies the data (the manifest's hash): when the `previous` export (or the files
     already in `folder`) carry the same stamp, they are copied rather than written again.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    names = ("indicators.csv", "indicators.xlsx", ".stamp")
+    names = ("indicators.csv.gz", "indicators.xlsx", "indicators.parquet", ".stamp")
+    paths = [folder / n for n in names[:3]]
     for source in [p for p in (folder, previous) if p is not None]:
         mark = source / ".stamp"
         if stamp and all((source / n).exists() for n in names) and mark.read_text() == stamp:
             if source != folder:
                 for n in names:
                     shutil.copy2(source / n, folder / n)
-            return [folder / names[0], folder / names[1]]
+            return paths
+    store.write_parquet(table, paths[2])
     table = escaped(table)
-    store.write_csv(table, folder / names[0])
-    _write_xlsx(table if xlsx_rows is None else table[xlsx_rows(table)], folder / names[1])
-    (folder / names[2]).write_text(stamp)
-    return [folder / names[0], folder / names[1]]
+    store.write_csv(table, paths[0])
+    _write_xlsx(table if xlsx_rows is None else table[xlsx_rows(table)], paths[1])
+    (folder / names[3]).write_text(stamp)
+    return paths
+
+
+def publish(folder: Path) -> None:
+    """Make a site readable by a web server: files 0644, folders 0755 (temporary files are written 0600)."""
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def focus_rows(table: pd.DataFrame) -> pd.Series:
@@ -171,6 +179,7 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
                 raise RuntimeError("engine 'quarto' asked for, but the quarto CLI is not on PATH")
             book.build_with_quarto(ROOT)
             export_indicators(table, out / "data", stamp, xlsx_rows=focus_rows)
+            publish(out)
             return Build(folder, None, time.perf_counter() - start)
         check_tools()
         stage = atomic.staging(out)
@@ -189,6 +198,7 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
                 os.environ[FIGURES_ENV] = str(figures)
             tables.result()
         (staged_figures / ".gitkeep").touch()
+        publish(stage)
         atomic.switch(staged_figures, figures)
         atomic.switch(stage, out)
         result.out = out

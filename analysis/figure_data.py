@@ -88,7 +88,7 @@ def write(fig: Figure, name: str, folder: Path, data: pd.DataFrame | None, about
     paths[0].write_text(json.dumps({"marks": titles(fig), "smallest_text_pt": smallest_text(fig)},
                                    ensure_ascii=False, indent=1), encoding="utf-8")
     if data is not None:
-        escaped(data).to_csv(folder / f"{name}.csv", index=False, na_rep="", float_format="%.6g")
+        escaped(data).to_csv(folder / f"{name}.csv", index=False, na_rep="")
         paths.append(folder / f"{name}.csv")
     if about is not None:
         (folder / f"{name}.json").write_text(json.dumps(about, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -94,7 +94,7 @@ def test_demo_site_has_every_chapter_page(demo):
         assert SYNTHETIC_LABEL in html
         assert not BAD.search(re.sub(r"<[^>]+>", " ", html)), page
     assert b.result.warnings == []
-    assert (tmp / "_book" / "data" / "indicators.csv").exists() and (tmp / "_book" / "data" / "indicators.xlsx").exists()
+    assert (tmp / "_book" / "data" / "indicators.csv.gz").exists() and (tmp / "_book" / "data" / "indicators.xlsx").exists()
 
 
 def test_demo_pdf_figures_captions_sources_and_label_on_every_page(demo):
