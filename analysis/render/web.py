@@ -104,6 +104,7 @@ def inline_svg(chart: Chart, labelledby: str) -> tuple[str, float]:
     root.set("role", "group")
     root.set("aria-labelledby", labelledby)
     root.set("class", "chart")
+    root.set("data-smallest-text-pt", f"{chart.smallest_text_pt:g}")
     root.set("style", f"width: {width_pt * 4 / 3:.0f}px; min-width: {min(min_px, width_pt * 4 / 3):.0f}px")
     return ET.tostring(root, encoding="unicode"), min_px
 
