@@ -5,11 +5,13 @@ its section. Skipped where Chromium is absent (`make check-site` installs it).""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -47,16 +49,46 @@ def pages(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.html"))
 
 
+def dom(url: str, width: int = 1280) -> str:
+    """A page's DOM after its scripts ran, at a window width."""
+    proc = subprocess.run([BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                           f"--window-size={width},900", "--virtual-time-budget=20000", "--dump-dom", url],
+                          capture_output=True, text=True, timeout=180)
+    return proc.stdout
+
+
 def measure(page: Path, query: str, width: int) -> dict:
     """Load a page at a window width and return what the harness wrote."""
-    proc = subprocess.run([BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                           f"--window-size={width},900", "--virtual-time-budget=20000", "--dump-dom",
-                           page.as_uri() + query], capture_output=True, text=True, timeout=180)
-    found = re.search(r'<pre id="harness-result">(.*?)</pre>', proc.stdout, re.S)
-    assert found, f"{page.name}: the harness wrote nothing ({proc.stderr[-500:]})"
-    import html
-
+    found = re.search(r'<pre id="harness-result">(.*?)</pre>', dom(page.as_uri() + query, width), re.S)
+    assert found, f"{page.name}: the harness wrote nothing"
     return json.loads(html.unescape(found.group(1)))
+
+
+def results(out: Path, query: str) -> list[str]:
+    """The links the search box lists for a query, in order."""
+    page = dom((out / "index.html").as_uri() + "?q=" + quote(query))
+    listed = page[page.index('id="search-results"'):page.index("</ul>", page.index('id="search-results"'))]
+    return [html.unescape(h) for h in re.findall(r'<a href="([^"]+)"', listed)]
+
+
+def test_search_ranks_the_sector_first_folds_dashes_forgives_typos_and_lands_on_the_section(site):
+    out, _ = site
+    for sector, page in (("memory semiconductors", "memory"), ("manufacturing equipment", "equipment"),
+                         ("materials and parts", "materials")):
+        assert results(out, sector)[0].startswith(f"chapters/{page}.html?hl="), (sector, results(out, sector)[:3])
+
+    def targets(query: str) -> list[str]:
+        return [re.sub(r"\?hl=[^#]*", "", link) for link in results(out, query)]
+
+    hyphen = targets("Grubel-Lloyd")
+    assert hyphen == targets("Grubel\u2013Lloyd") and len(hyphen) >= 5
+    assert targets("GRUBEL lloyd") == hyphen and targets("Gr\u00fcbel Lloyd") == hyphen and targets("Grubl-Lloyd")
+    first = results(out, "intra-industry trade memory")[0]
+    assert first.startswith("chapters/memory.html?hl=") and first.endswith("#sec-memory-gl"), first
+    path, rest = first.split("?", 1)
+    landed = dom((out / path).as_uri() + "?" + rest)
+    section = landed[landed.index('id="sec-memory-gl"'):]
+    assert '<mark class="search-hit">' in section[:5000]
 
 
 def test_no_page_scrolls_sideways_on_a_phone_and_the_menu_comes_first(site):

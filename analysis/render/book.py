@@ -435,20 +435,34 @@ def publish_figures(chapters: list[Chapter], folder: Path) -> list[Path]:
 
 
 def page_text(html_text: str) -> str:
-    """The readable text of a page's main part (scripts, styles and navigation left out)."""
+    """The readable text of a page's main part (scripts, styles, navigation and charts left out)."""
     main = re.search(r"<main>(.*)</main>", html_text, re.S)
-    body = main.group(1) if main else html_text
-    body = re.sub(r"<(script|style|nav|svg)\b.*?</\1>", " ", body, flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    return web.text_of(main.group(1) if main else html_text)
+
+
+def search_entries(title: str, href: str, html_text: str) -> list[dict]:
+    """A page's entries in the search index, one per section: the page's title, the section's
+    heading, its text, and a link to the section (the page itself for its first section)."""
+    main = re.search(r"<main>(.*)</main>", html_text, re.S)
+    entries = []
+    for anchor, heading, text in web.sections(main.group(1) if main else html_text):
+        link = href if not entries or not anchor else f"{href}#{anchor}"
+        entries.append({"id": len(entries), "title": title, "heading": heading, "href": link, "text": text})
+    return entries
 
 
 def write_search_index(out: Path, pages: list[tuple[str, str, Path]]) -> Path:
-    """The client-side search index (a script, so that it also works from file://) and its code."""
-    entries = [{"title": title, "href": href, "text": page_text(path.read_text(encoding="utf-8"))}
-               for title, href, path in pages]
+    """The client-side search index (a script, so that it also works from file://): one entry per
+    section, searched by the vendored MiniSearch (search.js ranks titles and headings first)."""
+    entries = [e for title, href, path in pages for e in search_entries(title, href, path.read_text(encoding="utf-8"))]
+    for n, entry in enumerate(entries):
+        entry["id"] = n
     index = out / "search-index.js"
     index.write_text("window.SEARCH_INDEX = " + json.dumps(entries, ensure_ascii=False) + ";\n", encoding="utf-8")
     shutil.copy2(TEMPLATES / "search.js", out / "search.js")
+    (out / "vendor").mkdir(exist_ok=True)
+    for name in ("minisearch.js", "minisearch-LICENSE.txt"):
+        shutil.copy2(TEMPLATES / "vendor" / name, out / "vendor" / name)
     return index
 
 

@@ -142,3 +142,29 @@ def scrolling_tables(page: str) -> str:
                 f"{m.group(0)}</div>")
 
     return TABLE.sub(wrap, page)
+
+
+SECTION = re.compile(r'<section id="([^"]+)"[^>]*>')
+HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.S)
+
+
+def text_of(fragment: str) -> str:
+    """The readable text of some HTML: scripts, styles, navigation and charts left out."""
+    fragment = re.sub(r"<(script|style|nav|svg)\b.*?</\1>", " ", fragment, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def sections(main: str) -> list[tuple[str, str, str]]:
+    """A page's main part cut at each section: (anchor, heading, text of the section itself, not
+    of the sections inside it). Text before the first section has no anchor."""
+    starts = [(m.start(), m.group(1)) for m in SECTION.finditer(main)]
+    bounds = [(0, "")] + starts + [(len(main), None)]
+    out = []
+    for (start, anchor), (end, _) in zip(bounds, bounds[1:]):
+        part = main[start:end]
+        heading = HEADING.search(part)
+        title = text_of(heading.group(2)) if heading else ("Notes" if anchor == "footnotes" else "")
+        body = text_of(part[heading.end():] if heading else part)
+        if body or title:
+            out.append((anchor, title, body))
+    return out
