@@ -26,7 +26,7 @@ import pypandoc
 import yaml
 
 from ..paths import FIGURES_FROM_SVG_ENV, PACKAGE, PREVIOUS_ENV, REFERENCE, ROOT, figures_dir
-from . import web
+from . import cite, web
 from .execute import Executed, RenderError, execute
 from .qmd import parse
 from .svg import from_svg
@@ -205,22 +205,28 @@ def _execute_all(root: Path, freeze: Path, todo: list[Chapter], keys: dict[str, 
             os.environ[FIGURES_FROM_SVG_ENV] = before
 
 
+def number_floats(labels: list[tuple[str, str]], prefix: str) -> dict[str, str]:
+    """'Figure V.1', 'Table V.2', …: figures and tables numbered through the chapter (`prefix`), and
+    those of an appendix by its letter ('Table A.1'). `labels` are (label, appendix letter or '')."""
+    names, counts = {}, {}
+    for label, letter in labels:
+        kind = "Figure" if label.startswith("fig-") else "Table"
+        key = (letter or prefix, kind)
+        counts[key] = counts.get(key, 0) + 1
+        names[label] = f"{kind} {key[0]}.{counts[key]}"
+    return names
+
+
 def number_labels(chapters: list[Chapter], prefix: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Number figures and tables through the book ('Figure V.1', ...) and collect section titles.
+    """Number figures and tables ('Figure V.1', …; 'Table A.1' in appendix A) and collect section titles.
 
     Returns (label -> display text, label -> chapter html path).
     """
-    names, where = {}, {}
-    n_fig = n_tbl = 0
+    numbers = chapter_numbers(chapters)
+    names = number_floats([(label, numbers[ch.stem] if ch.appendix else "")
+                           for ch in chapters for label in ch.executed.labels], prefix)
+    where = {label: ch.html_path.as_posix() for ch in chapters for label in ch.executed.labels}
     for ch in chapters:
-        for label in ch.executed.labels:
-            if label.startswith("fig-"):
-                n_fig += 1
-                names[label] = f"Figure {prefix}.{n_fig}"
-            else:
-                n_tbl += 1
-                names[label] = f"Table {prefix}.{n_tbl}"
-            where[label] = ch.html_path.as_posix()
         for m in SEC.finditer(ch.executed.markdown):
             names[m.group(3)] = re.sub(r"\s+", " ", m.group(2)).strip()
             where[m.group(3)] = ch.html_path.as_posix()
@@ -371,6 +377,9 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
     cite_args = ["--citeproc", f"--bibliography={bib}"] if bib else []
     pdf_name = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower() + ".pdf"
     cache = OutputCache(freeze / "_outputs", *sorted(TEMPLATES.iterdir()), *([bib] if bib else []))
+    citation = cite.citation(cfg, edition_dir, dt.date.today().isoformat())
+    (out / "citation.bib").write_text(cite.bibtex(citation), encoding="utf-8")
+    shutil.copy2(TEMPLATES / "favicon.svg", out / "favicon.svg")
 
     for i, ch in enumerate(chapters):
         page = ch.html_path
@@ -386,6 +395,9 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
         meta = {
             "pagetitle": ch.title, "book-title": title, "root": up, "nav": _nav(chapters, ch),
             "edition-label": label, "pdf-name": pdf_name,
+            "description": html.escape(f"{ch.title}. {citation.full_title}", quote=True),
+            "og-title": html.escape(f"{ch.title} – {title}", quote=True),
+            "built": html.escape(f"Built {citation.date} from the {citation.edition} edition; {citation.vintage}."),
         }
         if i > 0:
             meta |= {"prev-href": _relative(chapters[i - 1].html_path.as_posix(), page),
@@ -395,18 +407,23 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
                      "next-title": chapters[i + 1].title}
         args = ["--standalone", f"--template={TEMPLATES / 'page.html'}", "--mathml", "--section-divs", "--toc", "--toc-depth=2",
                 "--resource-path", str(root)] + cite_args
-        if numbers[ch.stem].isdigit():   # sections numbered as in the PDF: 2, 2.1, 2.2, …
-            args += ["--number-sections", f"--number-offset={int(numbers[ch.stem]) - 1}"]
+        if numbers[ch.stem]:   # sections numbered as in the PDF: 2, 2.1, …; appendix A, A.1, … (below)
+            args += ["--number-sections", f"--number-offset={int(numbers[ch.stem]) - 1 if numbers[ch.stem].isdigit() else 0}"]
         args += [f"--variable={k}:{v}" for k, v in meta.items()]
         html_text = _pandoc(md, "html5", args, out / page.parent, result.warnings, ch.source.as_posix(), cache)
         html_text = web.scrolling_tables(web.figures(html_text, _charts(ch), up + "figures/"))
+        if i == 0:   # the home page: how to cite the book
+            html_text = html_text.replace('<nav class="pager"', cite.html_block(citation, "citation.bib")
+                                          + '\n<nav class="pager"', 1)
+        if numbers[ch.stem] and not numbers[ch.stem].isdigit():
+            html_text = web.letter_sections(html_text, numbers[ch.stem])
         (out / page).write_text(html_text, encoding="utf-8")
         result.pages.append(out / page)
     write_search_index(out, [(ch.title, ch.html_path.as_posix(), out / ch.html_path) for ch in chapters])
     publish_figures(chapters, out / "figures")
     if pdf:
         result.pdf = _pdf(chapters, names, out, cfg, cite_args, label, edition_name, pdf_name, result.warnings,
-                          cache)
+                          cache, citation)
     cache.prune()
     return result
 
@@ -472,7 +489,8 @@ def _image_suffix(images: dict[str, bytes], path: str) -> str:
 
 
 def _pdf(chapters: list[Chapter], names: dict[str, str], out: Path, cfg: dict, cite_args: list[str], label: str,
-         edition_name: str, pdf_name: str, warnings: list[str], cache: OutputCache) -> Path:
+         edition_name: str, pdf_name: str, warnings: list[str], cache: OutputCache,
+         citation: cite.Citation | None = None) -> Path:
     import typst
 
     parts = []
@@ -492,6 +510,8 @@ def _pdf(chapters: list[Chapter], names: dict[str, str], out: Path, cfg: dict, c
     meta = {"book-title": book.get("title", ""), "book-subtitle": book.get("subtitle", ""),
             "book-author": book.get("author", ""), "edition-label": label, "edition-name": edition_name,
             "build-date": dt.date.today().isoformat()}
+    if citation is not None:
+        meta |= {"document-meta": cite.typst_document(citation), "cite-block": cite.typst_block(citation)}
     args = [f"--template={TEMPLATES / 'book.typ'}", "--columns=100"] + cite_args
     args += [f"--variable={k}:{v}" for k, v in meta.items()]
     source = _pandoc("\n\n".join(parts), "typst", args, out, warnings, "the PDF", cache)

@@ -17,24 +17,25 @@ from pathlib import Path
 if __package__ in (None, ""):   # run by Quarto as a script: make the project's package importable
     sys.path.insert(0, os.environ.get("QUARTO_PROJECT_DIR") or str(Path(__file__).resolve().parents[2]))
 
-from analysis.render.book import load_config, _chapters  # noqa: E402
+from analysis.render.book import _chapters, load_config, number_floats  # noqa: E402
 from analysis.render.qmd import Cell, parse  # noqa: E402
 
 
 def book_numbers(root: Path) -> dict[str, str]:
-    """Label -> 'Figure V.n' / 'Table V.n' for every labelled figure and table of the book, in order."""
+    """Label -> 'Figure V.n' / 'Table V.n' ('Table A.n' in appendix A) for every labelled figure and
+    table of the book, in order."""
     cfg = load_config(root)
     prefix = str((cfg.get("report") or {}).get("chapter-number", "V"))
-    names, n = {}, {"fig": 0, "tbl": 0}
+    labels, letter = [], 0
     for ch in _chapters(cfg, root):
         doc = parse((root / ch.source).read_text(encoding="utf-8"), str(ch.source))
+        key = chr(ord("A") + letter) if ch.appendix else ""
+        letter += ch.appendix
         for block in doc.blocks:
             label = str(block.options.get("label", "")) if isinstance(block, Cell) else ""
-            kind = label.split("-", 1)[0]
-            if kind in n:
-                n[kind] += 1
-                names[label] = f"{'Figure' if kind == 'fig' else 'Table'} {prefix}.{n[kind]}"
-    return names
+            if label.split("-", 1)[0] in ("fig", "tbl"):
+                labels.append((label, key))
+    return number_floats(labels, prefix)
 
 
 def renumber(html: str, names: dict[str, str]) -> str:

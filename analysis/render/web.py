@@ -168,3 +168,10 @@ def sections(main: str) -> list[tuple[str, str, str]]:
         if body or title:
             out.append((anchor, title, body))
     return out
+
+
+def letter_sections(page: str, letter: str) -> str:
+    """An appendix page numbered by pandoc as chapter 1 ('1', '1.2') renumbered with its letter
+    ('A', 'A.2'), in headings, their data-number and the page's contents, as the PDF numbers it."""
+    page = re.sub(r'(class="(?:header|toc)-section-number">)1(?=[.<])', rf"\g<1>{letter}", page)
+    return re.sub(r'(data-number=")1(?=[."])', rf"\g<1>{letter}", page)
