@@ -397,7 +397,8 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
             "edition-label": label, "pdf-name": pdf_name,
             "description": html.escape(f"{ch.title}. {citation.full_title}", quote=True),
             "og-title": html.escape(f"{ch.title} – {title}", quote=True),
-            "built": html.escape(f"Built {citation.date} from the {citation.edition} edition; {citation.vintage}."),
+            "built": html.escape(f"Built {citation.date} from the {citation.edition} edition; "
+                                 f"data vintage: {citation.vintage}."),
         }
         if i > 0:
             meta |= {"prev-href": _relative(chapters[i - 1].html_path.as_posix(), page),
@@ -408,7 +409,8 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
         args = ["--standalone", f"--template={TEMPLATES / 'page.html'}", "--mathml", "--section-divs", "--toc", "--toc-depth=2",
                 "--resource-path", str(root)] + cite_args
         if numbers[ch.stem]:   # sections numbered as in the PDF: 2, 2.1, …; appendix A, A.1, … (below)
-            args += ["--number-sections", f"--number-offset={int(numbers[ch.stem]) - 1 if numbers[ch.stem].isdigit() else 0}"]
+            offset = int(numbers[ch.stem]) - 1 if numbers[ch.stem].isdigit() else 0
+            args += ["--number-sections", f"--number-offset={offset}"]
         args += [f"--variable={k}:{v}" for k, v in meta.items()]
         html_text = _pandoc(md, "html5", args, out / page.parent, result.warnings, ch.source.as_posix(), cache)
         html_text = web.scrolling_tables(web.figures(html_text, _charts(ch), up + "figures/"))
