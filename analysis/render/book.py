@@ -157,12 +157,14 @@ def _save_frozen(freeze: Path, ch: Chapter, key: str, ex: Executed, figures: lis
     tmp.rename(folder)
 
 
-def _run_chapter(root: str, source: str, stem: str, defaults: dict) -> tuple[Executed, list[str], float]:
+def _run_chapter(root: str, source: str, stem: str, defaults: dict, outputs: Path | None = None,
+                 salt: str = "") -> tuple[Executed, list[str], float]:
     """Execute one chapter (in a worker process, in its shared kernel) and list the exported figures
-    named after its labels; also how long it took."""
+    named after its labels; also how long it took. `outputs`: see `execute`."""
     start = time.perf_counter()
     path = Path(root) / source
-    ex = execute(parse(path.read_text(encoding="utf-8"), str(path)), path, stem, defaults, cwd=Path(root), reuse=True)
+    ex = execute(parse(path.read_text(encoding="utf-8"), str(path)), path, stem, defaults, cwd=Path(root), reuse=True,
+                 outputs=outputs, salt=salt)
     for label in ex.labels:   # the figure files, from the one SVG the kernel drew
         if label.startswith("fig-") and f"{label}.svg" in ex.images:
             from_svg(ex.images[f"{label}.svg"], label, figures_dir())
@@ -181,13 +183,22 @@ def _expected_seconds(freeze: Path, ch: Chapter, text: str) -> float:
 
 
 def _execute_all(root: Path, freeze: Path, todo: list[Chapter], keys: dict[str, str], defaults: dict,
-                 jobs: int) -> None:
+                 jobs: int, salt: str = "") -> None:
     """Run the chapters that must run, longest first over `jobs` worker processes (each with one
-    kernel it reuses), and freeze what they give. The kernels draw each figure once, as SVG; the
-    workers write the figure files from it ($TRADE_REPORT_FIGURES_FROM_SVG, for this step only)."""
+    kernel it reuses; with `jobs` 0, in this process's kernel, kept warm between builds, reusing the
+    outputs of code already run with the same `salt`: the preview, whose figures folder stays put),
+    and freeze what they give. The kernels draw each figure once, as SVG; the workers write the
+    figure files from it ($TRADE_REPORT_FIGURES_FROM_SVG, for this step only)."""
     before = os.environ.get(FIGURES_FROM_SVG_ENV)
     os.environ[FIGURES_FROM_SVG_ENV] = "1"
     try:
+        if jobs == 0:   # in this process, in its kernel, kept warm between builds (the preview)
+            for ch in todo:
+                ex, figs, seconds = _run_chapter(str(root), ch.source.as_posix(), ch.stem, defaults,
+                                                 freeze / "_cells", salt)
+                _save_frozen(freeze, ch, keys[ch.stem], ex, figs, seconds)
+                ch.executed = ex
+            return
         # "spawn": a forked child would inherit a half-copied Jupyter event-loop thread and hang.
         with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))),
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -364,7 +375,7 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
         ch.reused = ch.executed is not None
         (result.reused if ch.reused else todo).append(ch if not ch.reused else ch.stem)
     if todo:
-        _execute_all(root, freeze, todo, keys, defaults, jobs)
+        _execute_all(root, freeze, todo, keys, defaults, jobs, salt=freeze_key("", cfg, edition_dir))
         result.executed += [ch.stem for ch in todo]
 
     names, where = number_labels(chapters, prefix)
