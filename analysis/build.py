@@ -144,6 +144,22 @@ def check_tools() -> None:
                            "typst package") from None
 
 
+def print_pdf(folder: Path, out: Path, jobs: int, label: str, edition_name: str,
+              freeze: Path | None = None) -> book.BuildResult:
+    """The print PDF by the project's own Typst path, beside a website Quarto rendered: whatever
+    the Quarto version, one PDF, numbered like the website (the pages made on the way are dropped)."""
+    check_tools()
+    stage = atomic.staging(out.parent / "_pdf")
+    try:
+        result = book.build(ROOT, stage, edition_dir=folder, jobs=jobs, pdf=True, label=label,
+                            edition_name=edition_name, freeze=freeze or ROOT / "_freeze" / folder.name)
+        shutil.copy2(result.pdf, out / result.pdf.name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    result.out, result.pages, result.pdf = out, [], out / result.pdf.name
+    return result
+
+
 def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = None, jobs: int = 2,
         pdf: bool = True, freeze: Path | None = None, on_conflict: str = "error",
         previous: Path | None = None) -> Build:
@@ -179,8 +195,9 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
                 raise RuntimeError("engine 'quarto' asked for, but the quarto CLI is not on PATH")
             book.build_with_quarto(ROOT)
             export_indicators(table, out / "data", stamp, xlsx_rows=focus_rows)
+            result = print_pdf(folder, out, jobs, label, str(stored.manifest.get("edition", "full")), freeze)
             publish(out)
-            return Build(folder, None, time.perf_counter() - start)
+            return Build(folder, result, time.perf_counter() - start)
         check_tools()
         stage = atomic.staging(out)
         figures = figures_dir()

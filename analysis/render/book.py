@@ -563,11 +563,12 @@ def quarto_available() -> bool:
 
 
 def build_with_quarto(root: Path = ROOT) -> None:
-    """Render with the Quarto CLI, the same sources and the same _book/ layout.
+    """Render the website with the Quarto CLI (HTML only: the PDF is always the project's own Typst
+    path, `build.print_pdf`), from the same sources into the same _book/ layout.
 
     Quarto's kernel runs this interpreter (QUARTO_PYTHON), so the chapters import the same package.
     """
     env = {**os.environ, "QUARTO_PYTHON": sys.executable}
-    proc = subprocess.run(["quarto", "render", str(root)], cwd=root, env=env)
+    proc = subprocess.run(["quarto", "render", str(root), "--to", "html"], cwd=root, env=env)
     if proc.returncode != 0:
         raise RenderError(f"quarto render failed with exit code {proc.returncode}")
