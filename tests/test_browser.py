@@ -10,12 +10,14 @@ import json
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from analysis import build
+from analysis.atomic import BuildLocked
 
 HERE = Path(__file__).parent
 AXE = HERE / "vendor" / "axe-core" / "axe.min.js"
@@ -30,7 +32,14 @@ def site(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("TRADE_REPORT_FIGURES", str(tmp / "figures"))
     try:
-        out = build.run("demo", engine="builtin", out=tmp / "_book", freeze=tmp / "_freeze").result.out
+        for _ in range(240):   # another test file's build may hold the project's build lock: wait for it
+            try:
+                out = build.run("demo", engine="builtin", out=tmp / "_book", freeze=tmp / "_freeze").result.out
+                break
+            except BuildLocked:
+                time.sleep(5)
+        else:
+            pytest.fail("the build lock was never free")
     finally:
         mp.undo()
     probe = tmp / "probe"

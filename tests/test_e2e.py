@@ -110,7 +110,7 @@ def test_demo_pdf_figures_captions_sources_and_label_on_every_page(demo):
     for i, page in enumerate(pages, 1):
         assert "Synthetic demonstration data" in page, f"page {i} lacks the demo label"
     assert not BAD.search(flat)
-    assert "Contents" in pages[1]
+    assert "Cite this" in pages[1] and "Contents" in pages[2]     # the back of the title page, then contents
     assert half_empty_pages(b.result.pdf) == []
     assert " n/a" not in flat and "X_c" not in flat and "nan" not in flat.split()
 
