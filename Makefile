@@ -8,7 +8,7 @@ ENGINE ?= auto
 
 YEARS  ?= 2007-2024
 
-.PHONY: report test test-spark setup bench clean data check-site
+.PHONY: report test test-spark setup bench clean data check-site preview
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ report: export TRADE_REPORT_DATA := $(DATA)
 report: export TRADE_REPORT_ENGINE := $(ENGINE)
 report: $(STAMP)
 	$(BIN)/python -m analysis build --data-words "$$TRADE_REPORT_DATA" --engine "$$TRADE_REPORT_ENGINE"
+
+# The website on http://127.0.0.1:$(PORT)/, rebuilt as chapters, the package or the data change (Ctrl-C stops it).
+PORT ?= 8000
+preview: $(STAMP)
+	$(BIN)/python -m analysis.preview $(foreach d,$(DATA),--data "$(d)") --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q

@@ -93,26 +93,34 @@ def _write_xlsx(table: pd.DataFrame, path: Path) -> None:
 
 def export_indicators(table: pd.DataFrame, folder: Path, stamp: str = "", previous: Path | None = None,
                       xlsx_rows: Callable[[pd.DataFrame], pd.Series] | None = None) -> list[Path]:
-    """The indicator table as CSV (every row) and as XLSX with one sheet per indicator (the rows
-    `xlsx_rows` selects, by default all).
+    """The indicator table, every row, as gzip-compressed CSV and as Parquet, and as XLSX with one
+    sheet per indicator (the rows `xlsx_rows` selects, by default all).
 
     `stamp` identifies the data (the manifest's hash): when the `previous` export (or the files
     already in `folder`) carry the same stamp, they are copied rather than written again.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    names = ("indicators.csv", "indicators.xlsx", ".stamp")
+    names = ("indicators.csv.gz", "indicators.xlsx", "indicators.parquet", ".stamp")
+    paths = [folder / n for n in names[:3]]
     for source in [p for p in (folder, previous) if p is not None]:
         mark = source / ".stamp"
         if stamp and all((source / n).exists() for n in names) and mark.read_text() == stamp:
             if source != folder:
                 for n in names:
                     shutil.copy2(source / n, folder / n)
-            return [folder / names[0], folder / names[1]]
+            return paths
+    store.write_parquet(table, paths[2])
     table = escaped(table)
-    store.write_csv(table, folder / names[0])
-    _write_xlsx(table if xlsx_rows is None else table[xlsx_rows(table)], folder / names[1])
-    (folder / names[2]).write_text(stamp)
-    return [folder / names[0], folder / names[1]]
+    store.write_csv(table, paths[0])
+    _write_xlsx(table if xlsx_rows is None else table[xlsx_rows(table)], paths[1])
+    (folder / names[3]).write_text(stamp)
+    return paths
+
+
+def publish(folder: Path) -> None:
+    """Make a site readable by a web server: files 0644, folders 0755 (temporary files are written 0600)."""
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def focus_rows(table: pd.DataFrame) -> pd.Series:
@@ -161,6 +169,22 @@ def check_spans(rows: list[dict], pages: list[Path]) -> None:
             raise ClaimError(f"{page.name}: {len(unknown)} generated sentence(s) not in the claims ledger")
 
 
+def print_pdf(folder: Path, out: Path, jobs: int, label: str, edition_name: str,
+              freeze: Path | None = None) -> book.BuildResult:
+    """The print PDF by the project's own Typst path, beside a website Quarto rendered: whatever
+    the Quarto version, one PDF, numbered like the website (the pages made on the way are dropped)."""
+    check_tools()
+    stage = atomic.staging(out.parent / "_pdf")
+    try:
+        result = book.build(ROOT, stage, edition_dir=folder, jobs=jobs, pdf=True, label=label,
+                            edition_name=edition_name, freeze=freeze or ROOT / "_freeze" / folder.name)
+        shutil.copy2(result.pdf, out / result.pdf.name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    result.out, result.pages, result.pdf = out, [], out / result.pdf.name
+    return result
+
+
 def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = None, jobs: int = 2,
         pdf: bool = True, freeze: Path | None = None, on_conflict: str = "error",
         previous: Path | None = None) -> Build:
@@ -199,7 +223,9 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
             book.build_with_quarto(ROOT)
             export_indicators(table, out / "data", stamp, xlsx_rows=focus_rows)
             ledger.write(rows, out / "data" / "claims.json")
-            return Build(folder, None, time.perf_counter() - start)
+            result = print_pdf(folder, out, jobs, label, str(stored.manifest.get("edition", "full")), freeze)
+            publish(out)
+            return Build(folder, result, time.perf_counter() - start)
         check_tools()
         stage = atomic.staging(out)
         figures = figures_dir()
@@ -221,6 +247,7 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
         ledger.write(rows, stage / "data" / "claims.json")
         check_spans(rows, result.pages)
         (staged_figures / ".gitkeep").touch()
+        publish(stage)
         atomic.switch(staged_figures, figures)
         atomic.switch(stage, out)
         result.out = out

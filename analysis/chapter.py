@@ -269,7 +269,7 @@ class Sector:
 
     # --- figures -----------------------------------------------------------------------------
     def _finish(self, fig: Figure, kind: str) -> Figure:
-        figures.export(fig, f"fig-{self.key}-{kind}")
+        figures.export(fig, f"fig-{self.key}-{kind}", data=self.figure_data(kind), about=self.figure_about(kind))
         plt.close(fig)  # shown once, as the cell's result, not again by the inline backend
         return fig
 
@@ -687,6 +687,10 @@ class Sector:
         """Who stands where in the latest year, in one sentence (for the conclusion)."""
         return prose.summary(self.positions(), where or self.title)
 
+    def summary_finding(self) -> str:
+        """The summary sentence of the sector, as Markdown (for a report's summary page)."""
+        return claims.render(self.sourced(self.summary()))
+
     def change_of(self, run: pd.DataFrame) -> prose.Change | None:
         """A stretch of one source with its first and last values, or None with fewer than two years."""
         if len(run) < 2:
@@ -892,3 +896,44 @@ class Sector:
     def heading_finding(self) -> str:
         """RSCA in integrated circuits as a whole (heading 8542), as Markdown."""
         return claims.render(self.sourced(self._heading()))
+
+    # --- each figure as data, for the website (analysis.figure_data, analysis.describe) -------------
+    def figure_data(self, kind: str) -> pd.DataFrame:
+        """Exactly the values a figure draws, one row per marker, with readable names."""
+        if kind == "quadrant":
+            data = self.quadrant_data
+            cols = ["RSCA", "TSI"] if self.rsca_available else ["TSI"]
+            out = data.dropna(subset=cols)[["economy", "year", *cols, "coverage"]]
+            return out.assign(economy_name=out["economy"].map(style.name)).reset_index(drop=True)
+        data = self._drawn(kind)
+        data = data[data["partner"] != WORLD] if kind == "it" else data
+        measure = {"gl": "GL"}.get(kind, "intensity")
+        cols = ["segment", *(["direction"] if kind == "it" else []), "partner", "year", "value", "coverage"]
+        out = data[cols].rename(columns={"value": measure})
+        return out.assign(partner_name=out["partner"].map(style.name)).reset_index(drop=True)
+
+    def figure_about(self, kind: str) -> dict:
+        """What a figure's data are: source, vintage, codes and world of each coverage, notes, description."""
+        from .tables import _vintage
+
+        drawn = self._drawn(kind)
+        used = sorted(str(c) for c in drawn["coverage"].unique()) if "coverage" in drawn else []
+        return {"figure": f"fig-{self.key}-{kind}", "sector": self.title, "edition": self.ed.name,
+                "synthetic": self.ed.synthetic, "label": self.ed.label, "source": self.source_of(drawn),
+                "vintage": _vintage(self.ed), "codes": self._codes(kind),
+                "coverages": [{"coverage": c, "description": self.meta.get(c, {}).get("description", c),
+                               "world": self.meta.get(c, {}).get("world", "as reported"),
+                               "codes": [x for x in self._codes(kind) if x in self.meta.get(c, {}).get("codes", [])],
+                               "years": sorted(int(y) for y in drawn.loc[drawn["coverage"] == c, "year"].unique())}
+                              for c in used],
+                "note": self.note(kind), "description": self.describe(kind)}
+
+    def describe(self, kind: str) -> str:
+        """A figure's short text alternative, from the same records as the prose."""
+        from . import describe
+
+        if kind == "quadrant":
+            return describe.quadrant_chart([self.position(e) for e in self.cfg.focus])
+        if kind == "gl":
+            return describe.gl_chart(self.lens("gl"))
+        return describe.it_chart(self.lens("it"))

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
-from . import style
+from . import figure_data, style
 from .edition import NOT_AVAILABLE
 from .paths import FIGURES_FROM_SVG_ENV, figures_dir
 
@@ -136,7 +136,7 @@ def quadrant_chart(data: pd.DataFrame, *, label: str = "") -> Figure:
         if abs(x_edge) > 0.05 and abs(y_edge) > 0.05:
             numerals[numeral] = (x_edge * 0.93, y_edge * 0.92)
     for numeral, (x, y) in numerals.items():
-        ax.text(x, y, numeral, ha="center", va="center", fontsize=14, color="#9A9A9A", fontweight="bold")
+        ax.text(x, y, numeral, ha="center", va="center", fontsize=14, color=style.MUTED, fontweight="bold")
     labels: list[tuple[str, float, float, str]] = []
     changes: set[int] = set()
     if clean.empty:
@@ -149,9 +149,10 @@ def quadrant_chart(data: pd.DataFrame, *, label: str = "") -> Figure:
         for n, run in enumerate(runs):
             x, y = run["x"].to_numpy(), run["TSI"].to_numpy()
             latest = n == len(runs) - 1
-            ax.plot(x, y, color=color, lw=1.3, ls="-" if latest else "--", alpha=1 if latest else 0.7,
-                    marker=style.MARKERS.get(str(economy), "o"), ms=3,
-                    label=style.name(str(economy)) if latest else "_", zorder=3)
+            line, = ax.plot(x, y, color=color, lw=1.3, ls="-" if latest else "--", alpha=1 if latest else 0.7,
+                            marker=style.MARKERS.get(str(economy), "o"), ms=3,
+                            label=style.name(str(economy)) if latest else "_", zorder=3)
+            figure_data.register(line, str(economy), run["year"], run["RSCA"])
             for i in range(len(x) - 1):
                 ax.add_patch(FancyArrowPatch((x[i], y[i]), (x[i + 1], y[i + 1]), arrowstyle="-|>", mutation_scale=8,
                                              color=color, lw=0, zorder=4, shrinkA=0, shrinkB=2))
@@ -250,9 +251,10 @@ def _partner_lines(ax: plt.Axes, df: pd.DataFrame, partners: list[str], years: l
         for n, run in enumerate(_stretches(s)):
             if run.empty:
                 continue
-            ax.plot(run["x"], run["value"], color=style.COLORS.get(partner, "#777777"),
-                    marker=style.MARKERS.get(partner, "o"), ms=3.5, lw=1.4,
-                    label=style.name(partner) if n == 0 else "_")
+            line, = ax.plot(run["x"], run["value"], color=style.COLORS.get(partner, "#777777"),
+                            marker=style.MARKERS.get(partner, "o"), ms=3.5, lw=1.4,
+                            label=style.name(partner) if n == 0 else "_")
+            figure_data.register(line, partner, run["year"], run["year"])
             drawn = True
     for year in breaks or []:
         ax.axvline(year - 0.5, color="#B00020", lw=0.9, ls=":", zorder=1)
@@ -349,17 +351,19 @@ def it_chart(data: pd.DataFrame, *, segments: list[str], partners: list[str], ye
     return fig
 
 
-def export(fig: Figure, name: str, folder: Path | None = None) -> list[Path]:
-    """Save a figure as PNG (web) and PDF (print) named after its label.
+def export(fig: Figure, name: str, folder: Path | None = None, *, data: pd.DataFrame | None = None,
+           about: dict | None = None) -> list[Path]:
+    """Save a figure as PNG (web) and PDF (print) named after its label, and beside them its data:
+    the values drawn (`data`, CSV), what they are (`about`, JSON) and the titles of its marks.
 
-    Under the built-in renderer ($TRADE_REPORT_FIGURES_FROM_SVG set) nothing is drawn here: the
-    renderer writes both files from the figure's SVG output (`render.svg.from_svg`).
+    Under the built-in renderer ($TRADE_REPORT_FIGURES_FROM_SVG set) the images are not drawn here:
+    the renderer writes both files from the figure's SVG output (`render.svg.from_svg`).
     """
     folder = folder or figures_dir()
     paths = [folder / f"{name}.png", folder / f"{name}.pdf"]
+    figure_data.write(fig, name, folder, data, about)
     if os.environ.get(FIGURES_FROM_SVG_ENV):
         return paths
-    folder.mkdir(parents=True, exist_ok=True)
     for path in paths:
         fig.savefig(path, metadata={"CreationDate": None} if path.suffix == ".pdf" else None)
     return paths

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-# Okabe-Ito colours (colour-blind safe); each economy keeps its colour in every figure.
+# Okabe-Ito colours (colour-blind safe), each at least 3:1 against the white background; each economy
+# keeps its colour in every figure.
 COLORS: dict[str, str] = {
     "KOR": "#0072B2",
     "CHN": "#D55E00",
     "JPN": "#009E73",
-    "USA": "#E69F00",
+    "USA": "#B37400",   # Okabe-Ito orange (#E69F00) darkened to 3.9:1 on white (graphics need 3:1)
     "TWN": "#CC79A7",
     "WLD": "#4D4D4D",
 }
@@ -25,6 +26,7 @@ NAMES: dict[str, str] = {
 }
 PRINT_WIDTH_IN = 16 / 2.54  # figures are drawn at the width they are printed: 16 cm on A4
 LABEL_COLOR = "#B00020"
+MUTED = "#767676"   # secondary marks (quadrant numerals): the lightest grey with 4.5:1 on white
 
 
 # Names that take an article in running text.

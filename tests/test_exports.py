@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 
 import pandas as pd
 import pytest
@@ -26,8 +27,8 @@ def test_neutralise(text):
 
 def test_csv_and_xlsx_carry_no_formula(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
-    csv_path, xlsx_path = export_indicators(table(), tmp_path)
-    with open(csv_path, newline="") as fh:
+    csv_path, xlsx_path, parquet_path = export_indicators(table(), tmp_path)
+    with gzip.open(csv_path, "rt", newline="") as fh:
         rows = list(csv.DictReader(fh))
     expected = ["'" + t.replace("\r", " ") for t in HOSTILE[:6]] + ["plain"]
     assert [r["reporter"] for r in rows] == expected                    # one row per table row, all inert

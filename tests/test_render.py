@@ -117,6 +117,16 @@ def test_cross_references_numbered_through_the_book(tmp_path):
     assert book.resolve("@@FIG:fig-x@@ cap", names, where, [], "a") == "Figure V.1: cap"
 
 
+def test_appendix_floats_carry_their_letter():
+    chapters = []
+    for name, appendix, labels in (("a", False, ["tbl-a"]), ("b", True, ["tbl-b", "fig-b"]), ("c", True, ["tbl-c"])):
+        ch = book.Chapter(Path(f"chapters/{name}.qmd"), appendix)
+        ch.executed = book.Executed(f"# {name.upper()}\n", {}, labels)
+        chapters.append(ch)
+    names, _ = book.number_labels(chapters, "V")
+    assert [names[k] for k in ("tbl-a", "tbl-b", "fig-b", "tbl-c")] == ["Table V.1", "Table A.1", "Figure A.1", "Table B.1"]
+
+
 def make_book(root: Path) -> None:
     (root / "chapters").mkdir(parents=True)
     (root / "_quarto.yml").write_text(textwrap.dedent('''

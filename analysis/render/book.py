@@ -27,6 +27,7 @@ import yaml
 
 from .. import escape
 from ..paths import FIGURES_FROM_SVG_ENV, PACKAGE, PREVIOUS_ENV, REFERENCE, ROOT, figures_dir
+from . import cite, web
 from .execute import Executed, RenderError, execute
 from .qmd import parse
 from .svg import from_svg
@@ -157,12 +158,14 @@ def _save_frozen(freeze: Path, ch: Chapter, key: str, ex: Executed, figures: lis
     tmp.rename(folder)
 
 
-def _run_chapter(root: str, source: str, stem: str, defaults: dict) -> tuple[Executed, list[str], float]:
+def _run_chapter(root: str, source: str, stem: str, defaults: dict, outputs: Path | None = None,
+                 salt: str = "") -> tuple[Executed, list[str], float]:
     """Execute one chapter (in a worker process, in its shared kernel) and list the exported figures
-    named after its labels; also how long it took."""
+    named after its labels; also how long it took. `outputs`: see `execute`."""
     start = time.perf_counter()
     path = Path(root) / source
-    ex = execute(parse(path.read_text(encoding="utf-8"), str(path)), path, stem, defaults, cwd=Path(root), reuse=True)
+    ex = execute(parse(path.read_text(encoding="utf-8"), str(path)), path, stem, defaults, cwd=Path(root), reuse=True,
+                 outputs=outputs, salt=salt)
     for label in ex.labels:   # the figure files, from the one SVG the kernel drew
         if label.startswith("fig-") and f"{label}.svg" in ex.images:
             from_svg(ex.images[f"{label}.svg"], label, figures_dir())
@@ -181,13 +184,22 @@ def _expected_seconds(freeze: Path, ch: Chapter, text: str) -> float:
 
 
 def _execute_all(root: Path, freeze: Path, todo: list[Chapter], keys: dict[str, str], defaults: dict,
-                 jobs: int) -> None:
+                 jobs: int, salt: str = "") -> None:
     """Run the chapters that must run, longest first over `jobs` worker processes (each with one
-    kernel it reuses), and freeze what they give. The kernels draw each figure once, as SVG; the
-    workers write the figure files from it ($TRADE_REPORT_FIGURES_FROM_SVG, for this step only)."""
+    kernel it reuses; with `jobs` 0, in this process's kernel, kept warm between builds, reusing the
+    outputs of code already run with the same `salt`: the preview, whose figures folder stays put),
+    and freeze what they give. The kernels draw each figure once, as SVG; the workers write the
+    figure files from it ($TRADE_REPORT_FIGURES_FROM_SVG, for this step only)."""
     before = os.environ.get(FIGURES_FROM_SVG_ENV)
     os.environ[FIGURES_FROM_SVG_ENV] = "1"
     try:
+        if jobs == 0:   # in this process, in its kernel, kept warm between builds (the preview)
+            for ch in todo:
+                ex, figs, seconds = _run_chapter(str(root), ch.source.as_posix(), ch.stem, defaults,
+                                                 freeze / "_cells", salt)
+                _save_frozen(freeze, ch, keys[ch.stem], ex, figs, seconds)
+                ch.executed = ex
+            return
         # "spawn": a forked child would inherit a half-copied Jupyter event-loop thread and hang.
         with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))),
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -205,22 +217,28 @@ def _execute_all(root: Path, freeze: Path, todo: list[Chapter], keys: dict[str, 
             os.environ[FIGURES_FROM_SVG_ENV] = before
 
 
+def number_floats(labels: list[tuple[str, str]], prefix: str) -> dict[str, str]:
+    """'Figure V.1', 'Table V.2', …: figures and tables numbered through the chapter (`prefix`), and
+    those of an appendix by its letter ('Table A.1'). `labels` are (label, appendix letter or '')."""
+    names, counts = {}, {}
+    for label, letter in labels:
+        kind = "Figure" if label.startswith("fig-") else "Table"
+        key = (letter or prefix, kind)
+        counts[key] = counts.get(key, 0) + 1
+        names[label] = f"{kind} {key[0]}.{counts[key]}"
+    return names
+
+
 def number_labels(chapters: list[Chapter], prefix: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Number figures and tables through the book ('Figure V.1', ...) and collect section titles.
+    """Number figures and tables ('Figure V.1', …; 'Table A.1' in appendix A) and collect section titles.
 
     Returns (label -> display text, label -> chapter html path).
     """
-    names, where = {}, {}
-    n_fig = n_tbl = 0
+    numbers = chapter_numbers(chapters)
+    names = number_floats([(label, numbers[ch.stem] if ch.appendix else "")
+                           for ch in chapters for label in ch.executed.labels], prefix)
+    where = {label: ch.html_path.as_posix() for ch in chapters for label in ch.executed.labels}
     for ch in chapters:
-        for label in ch.executed.labels:
-            if label.startswith("fig-"):
-                n_fig += 1
-                names[label] = f"Figure {prefix}.{n_fig}"
-            else:
-                n_tbl += 1
-                names[label] = f"Table {prefix}.{n_tbl}"
-            where[label] = ch.html_path.as_posix()
         for m in SEC.finditer(ch.executed.markdown):
             names[m.group(3)] = re.sub(r"\s+", " ", m.group(2)).strip()
             where[m.group(3)] = ch.html_path.as_posix()
@@ -358,18 +376,22 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
         ch.reused = ch.executed is not None
         (result.reused if ch.reused else todo).append(ch if not ch.reused else ch.stem)
     if todo:
-        _execute_all(root, freeze, todo, keys, defaults, jobs)
+        _execute_all(root, freeze, todo, keys, defaults, jobs, salt=freeze_key("", cfg, edition_dir))
         result.executed += [ch.stem for ch in todo]
 
     names, where = number_labels(chapters, prefix)
     numbers = chapter_numbers(chapters)
     out.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(TEMPLATES / "site.css", out / "site.css")
+    for asset in ("site.css", "site.js"):
+        shutil.copy2(TEMPLATES / asset, out / asset)
     title = cfg["book"].get("title", "Report")
     bib = root / cfg["bibliography"] if cfg.get("bibliography") else None
     cite_args = ["--citeproc", f"--bibliography={bib}"] if bib else []
     pdf_name = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower() + ".pdf"
     cache = OutputCache(freeze / "_outputs", *sorted(TEMPLATES.iterdir()), *([bib] if bib else []))
+    citation = cite.citation(cfg, edition_dir, dt.date.today().isoformat())
+    (out / "citation.bib").write_text(cite.bibtex(citation), encoding="utf-8")
+    shutil.copy2(TEMPLATES / "favicon.svg", out / "favicon.svg")
 
     for i, ch in enumerate(chapters):
         page = ch.html_path
@@ -385,6 +407,9 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
         meta = {
             "pagetitle": ch.title, "book-title": title, "root": up, "nav": _nav(chapters, ch),
             "edition-label": label, "pdf-name": pdf_name,
+            "description": f"{ch.title}. {citation.full_title}",
+            "og-title": f"{ch.title} – {title}",
+            "built": f"Built {citation.date} from the {citation.edition} edition; data vintage: {citation.vintage}.",
         }
         if i > 0:
             meta |= {"prev-href": _relative(chapters[i - 1].html_path.as_posix(), page),
@@ -392,38 +417,83 @@ def build(root: Path = ROOT, out: Path | None = None, *, edition_dir: Path | Non
         if i + 1 < len(chapters):
             meta |= {"next-href": _relative(chapters[i + 1].html_path.as_posix(), page),
                      "next-title": chapters[i + 1].title}
-        args = ["--standalone", f"--template={TEMPLATES / 'page.html'}", "--mathml", "--section-divs",
+        args = ["--standalone", f"--template={TEMPLATES / 'page.html'}", "--mathml", "--section-divs", "--toc", "--toc-depth=2",
                 "--resource-path", str(root)] + cite_args
-        if numbers[ch.stem].isdigit():   # sections numbered as in the PDF: 2, 2.1, 2.2, …
-            args += ["--number-sections", f"--number-offset={int(numbers[ch.stem]) - 1}"]
+        if numbers[ch.stem]:   # sections numbered as in the PDF: 2, 2.1, …; appendix A, A.1, … (below)
+            offset = int(numbers[ch.stem]) - 1 if numbers[ch.stem].isdigit() else 0
+            args += ["--number-sections", f"--number-offset={offset}"]
         # pandoc puts variables into the template as they are: the page's are HTML-escaped here.
         args += [f"--variable={k}:{v if k == 'nav' else escape.html_text(v)}" for k, v in meta.items()]
         html_text = _pandoc(md, "html5", args, out / page.parent, result.warnings, ch.source.as_posix(), cache)
+        html_text = web.scrolling_tables(web.figures(html_text, _charts(ch), up + "figures/"))
+        if i == 0:   # the home page: how to cite the book
+            html_text = html_text.replace('<nav class="pager"', cite.html_block(citation, "citation.bib")
+                                          + '\n<nav class="pager"', 1)
+        if numbers[ch.stem] and not numbers[ch.stem].isdigit():
+            html_text = web.letter_sections(html_text, numbers[ch.stem])
         (out / page).write_text(html_text, encoding="utf-8")
         result.pages.append(out / page)
     write_search_index(out, [(ch.title, ch.html_path.as_posix(), out / ch.html_path) for ch in chapters])
+    publish_figures(chapters, out / "figures")
     if pdf:
         result.pdf = _pdf(chapters, names, out, cfg, cite_args, label, edition_name, pdf_name, result.warnings,
-                          cache)
+                          cache, citation)
     cache.prune()
     return result
 
 
+def _charts(ch: Chapter) -> dict[str, web.Chart]:
+    """The chapter's figures drawn as SVG, with the marks and description the kernel wrote beside them."""
+    return {label: web.load_chart(label, ch.executed.images[f"{label}.svg"], figures_dir())
+            for label in ch.executed.labels if f"{label}.svg" in ch.executed.images}
+
+
+def publish_figures(chapters: list[Chapter], folder: Path) -> list[Path]:
+    """Each figure's files on the website: the values drawn (CSV), what they are (JSON), SVG and PNG."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for ch in chapters:
+        for label in ch.executed.labels:
+            if f"{label}.svg" not in ch.executed.images:
+                continue
+            (folder / f"{label}.svg").write_bytes(ch.executed.images[f"{label}.svg"])
+            written.append(folder / f"{label}.svg")
+            for ext in ("csv", "json", "png"):
+                if (figures_dir() / f"{label}.{ext}").exists():
+                    shutil.copyfile(figures_dir() / f"{label}.{ext}", folder / f"{label}.{ext}")
+                    written.append(folder / f"{label}.{ext}")
+    return written
+
+
 def page_text(html_text: str) -> str:
-    """The readable text of a page's main part (scripts, styles and navigation left out)."""
+    """The readable text of a page's main part (scripts, styles, navigation and charts left out)."""
     main = re.search(r"<main>(.*)</main>", html_text, re.S)
-    body = main.group(1) if main else html_text
-    body = re.sub(r"<(script|style|nav)\b.*?</\1>", " ", body, flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    return web.text_of(main.group(1) if main else html_text)
+
+
+def search_entries(title: str, href: str, html_text: str) -> list[dict]:
+    """A page's entries in the search index, one per section: the page's title, the section's
+    heading, its text, and a link to the section (the page itself for its first section)."""
+    main = re.search(r"<main>(.*)</main>", html_text, re.S)
+    entries = []
+    for anchor, heading, text in web.sections(main.group(1) if main else html_text):
+        link = href if not entries or not anchor else f"{href}#{anchor}"
+        entries.append({"id": len(entries), "title": title, "heading": heading, "href": link, "text": text})
+    return entries
 
 
 def write_search_index(out: Path, pages: list[tuple[str, str, Path]]) -> Path:
-    """The client-side search index (a script, so that it also works from file://) and its code."""
-    entries = [{"title": title, "href": href, "text": page_text(path.read_text(encoding="utf-8"))}
-               for title, href, path in pages]
+    """The client-side search index (a script, so that it also works from file://): one entry per
+    section, searched by the vendored MiniSearch (search.js ranks titles and headings first)."""
+    entries = [e for title, href, path in pages for e in search_entries(title, href, path.read_text(encoding="utf-8"))]
+    for n, entry in enumerate(entries):
+        entry["id"] = n
     index = out / "search-index.js"
     index.write_text("window.SEARCH_INDEX = " + json.dumps(entries, ensure_ascii=False) + ";\n", encoding="utf-8")
     shutil.copy2(TEMPLATES / "search.js", out / "search.js")
+    (out / "vendor").mkdir(exist_ok=True)
+    for name in ("minisearch.js", "minisearch-LICENSE.txt"):
+        shutil.copy2(TEMPLATES / "vendor" / name, out / "vendor" / name)
     return index
 
 
@@ -433,7 +503,8 @@ def _image_suffix(images: dict[str, bytes], path: str) -> str:
 
 
 def _pdf(chapters: list[Chapter], names: dict[str, str], out: Path, cfg: dict, cite_args: list[str], label: str,
-         edition_name: str, pdf_name: str, warnings: list[str], cache: OutputCache) -> Path:
+         edition_name: str, pdf_name: str, warnings: list[str], cache: OutputCache,
+         citation: cite.Citation | None = None) -> Path:
     import typst
 
     parts = []
@@ -453,6 +524,8 @@ def _pdf(chapters: list[Chapter], names: dict[str, str], out: Path, cfg: dict, c
     meta = {"book-title": book.get("title", ""), "book-subtitle": book.get("subtitle", ""),
             "book-author": book.get("author", ""), "edition-label": label, "edition-name": edition_name,
             "build-date": dt.date.today().isoformat()}
+    if citation is not None:
+        meta |= {"document-meta": cite.typst_document(citation), "cite-block": cite.typst_block(citation)}
     args = [f"--template={TEMPLATES / 'book.typ'}", "--columns=100"] + cite_args
     args += [f"--variable={k}:{escape.typst_text(v)}" for k, v in meta.items()]   # Typst text, never code
     source = _pandoc("\n\n".join(parts), "typst", args, out, warnings, "the PDF", cache)
@@ -491,11 +564,12 @@ def quarto_available() -> bool:
 
 
 def build_with_quarto(root: Path = ROOT) -> None:
-    """Render with the Quarto CLI, the same sources and the same _book/ layout.
+    """Render the website with the Quarto CLI (HTML only: the PDF is always the project's own Typst
+    path, `build.print_pdf`), from the same sources into the same _book/ layout.
 
     Quarto's kernel runs this interpreter (QUARTO_PYTHON), so the chapters import the same package.
     """
     env = {**os.environ, "QUARTO_PYTHON": sys.executable}
-    proc = subprocess.run(["quarto", "render", str(root)], cwd=root, env=env)
+    proc = subprocess.run(["quarto", "render", str(root), "--to", "html"], cwd=root, env=env)
     if proc.returncode != 0:
         raise RenderError(f"quarto render failed with exit code {proc.returncode}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import base64
+import hashlib
 import json
 import os
 import re
@@ -144,11 +145,13 @@ def _outputs_to_markdown(cell: Cell, outputs: list, opts: dict, stem: str, ex: E
 
 
 def execute(doc: Document, path: Path, stem: str, defaults: dict | None = None, cwd: Path | None = None,
-            timeout: int = 600, reuse: bool = False) -> Executed:
+            timeout: int = 600, reuse: bool = False, outputs: Path | None = None, salt: str = "") -> Executed:
     """Run every cell of a chapter in a kernel and assemble its markdown.
 
     With `reuse`, the process's shared kernel runs it after a reset (see `shared_kernel`);
-    otherwise a fresh kernel is started and stopped for this chapter alone.
+    otherwise a fresh kernel is started and stopped for this chapter alone. With `outputs` (a
+    folder), the cells' outputs are kept there under the hash of the code run and `salt` (what
+    else they depend on: package, data, options), so that an edit of the prose alone runs nothing.
     """
     base = {**DEFAULTS, **(defaults or {}), **(doc.front.get("execute") or {})}
     nb = nbformat.v4.new_notebook()
@@ -168,6 +171,11 @@ def execute(doc: Document, path: Path, stem: str, defaults: dict | None = None, 
         else:
             plan.append(("text", -1, block))
     folder = Path(cwd or path.parent)
+    kept = _kept_outputs(outputs, salt, nb)
+    if kept is not None:
+        for cell, cell_outputs in zip(nb.cells, kept):
+            cell.outputs = [nbformat.from_dict(o) for o in cell_outputs]
+        return _assemble(plan, nb, base, path, stem)
     if reuse:
         km, sockets = shared_kernel(folder), None
     else:
@@ -190,6 +198,29 @@ def execute(doc: Document, path: Path, stem: str, defaults: dict | None = None, 
             if km.has_kernel:
                 km.shutdown_kernel(now=True)
             shutil.rmtree(sockets, ignore_errors=True)
+    if outputs is not None:
+        outputs.mkdir(parents=True, exist_ok=True)
+        (outputs / _outputs_key(salt, nb)).write_text(json.dumps([c.outputs for c in nb.cells]), encoding="utf-8")
+    return _assemble(plan, nb, base, path, stem)
+
+
+def _outputs_key(salt: str, nb: nbformat.NotebookNode) -> str:
+    digest = hashlib.sha256(salt.encode())
+    for cell in nb.cells:
+        digest.update(cell.source.encode() + b"\x00")
+    return digest.hexdigest()
+
+
+def _kept_outputs(outputs: Path | None, salt: str, nb: nbformat.NotebookNode) -> list | None:
+    """The outputs kept for exactly this code (and salt), if any."""
+    if outputs is None or not (outputs / _outputs_key(salt, nb)).is_file():
+        return None
+    kept = json.loads((outputs / _outputs_key(salt, nb)).read_text(encoding="utf-8"))
+    return kept if len(kept) == len(nb.cells) else None
+
+
+def _assemble(plan: list, nb: nbformat.NotebookNode, base: dict, path: Path, stem: str) -> Executed:
+    """The chapter's markdown from its text blocks and its cells' outputs."""
     ex = Executed("")
     pieces: list[str] = []
     for kind, index, block in plan:

@@ -9,6 +9,7 @@ Quarto runs it (`project: post-render` in `_quarto.yml`); it can also be run by 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -17,24 +18,58 @@ from pathlib import Path
 if __package__ in (None, ""):   # run by Quarto as a script: make the project's package importable
     sys.path.insert(0, os.environ.get("QUARTO_PROJECT_DIR") or str(Path(__file__).resolve().parents[2]))
 
-from analysis.render.book import load_config, _chapters  # noqa: E402
+from analysis.render.book import _chapters, load_config, number_floats  # noqa: E402
 from analysis.render.qmd import Cell, parse  # noqa: E402
 
 
-def book_numbers(root: Path) -> dict[str, str]:
-    """Label -> 'Figure V.n' / 'Table V.n' for every labelled figure and table of the book, in order."""
+def _floats(root: Path) -> list[tuple[str, str, str]]:
+    """Every labelled figure and table in book order: (label, appendix letter or '', the number
+    Quarto gives its chapter: 1, 2, … for numbered chapters, A, B, … for appendices, '' if unnumbered)."""
     cfg = load_config(root)
-    prefix = str((cfg.get("report") or {}).get("chapter-number", "V"))
-    names, n = {}, {"fig": 0, "tbl": 0}
+    out, letter, number = [], 0, 0
     for ch in _chapters(cfg, root):
         doc = parse((root / ch.source).read_text(encoding="utf-8"), str(ch.source))
+        key = chr(ord("A") + letter) if ch.appendix else ""
+        letter += ch.appendix
+        first = next((b.text for b in doc.blocks if not isinstance(b, Cell) and b.text.strip()), "")
+        unnumbered = ".unnumbered" in first.lstrip().split("\n", 1)[0]
+        number += not (ch.appendix or unnumbered)
+        quarto = "" if unnumbered else key or str(number)
         for block in doc.blocks:
             label = str(block.options.get("label", "")) if isinstance(block, Cell) else ""
-            kind = label.split("-", 1)[0]
-            if kind in n:
-                n[kind] += 1
-                names[label] = f"{'Figure' if kind == 'fig' else 'Table'} {prefix}.{n[kind]}"
-    return names
+            if label.split("-", 1)[0] in ("fig", "tbl"):
+                out.append((label, key, quarto))
+    return out
+
+
+def book_numbers(root: Path) -> dict[str, str]:
+    """Label -> 'Figure V.n' / 'Table V.n' ('Table A.n' in appendix A) for every labelled figure and
+    table of the book, in order."""
+    prefix = str((load_config(root).get("report") or {}).get("chapter-number", "V"))
+    return number_floats([(label, key) for label, key, _ in _floats(root)], prefix)
+
+
+def quarto_names(root: Path) -> dict[str, str]:
+    """What Quarto's search index calls each float ('Figure 2.1', 'Table A.1'), mapped to the book's name."""
+    names, counts, out = book_numbers(root), {}, {}
+    for label, _, chapter in _floats(root):
+        kind = "Figure" if label.startswith("fig-") else "Table"
+        counts[(chapter, kind)] = counts.get((chapter, kind), 0) + 1
+        if chapter:
+            out[f"{kind} {chapter}.{counts[(chapter, kind)]}"] = names[label]
+    return out
+
+
+def renumber_search(entries: list[dict], names: dict[str, str]) -> list[dict]:
+    """Quarto's search index (search.json) with its float numbers ('Figure 2.1') replaced by the
+    book's ('Figure V.1'), in every text field; a number not in `names` is left as it is."""
+    pattern = re.compile(r"\b(Figure|Table)[ \xa0]+([0-9A-Z]+\.\d+)\b")
+
+    def swap(m: re.Match) -> str:
+        return names.get(f"{m.group(1)} {m.group(2)}", m.group(0))
+
+    return [{k: pattern.sub(swap, v) if isinstance(v, str) and k != "href" else v for k, v in e.items()}
+            for e in entries]
 
 
 def renumber(html: str, names: dict[str, str]) -> str:
@@ -68,6 +103,11 @@ def main() -> None:
         new = renumber(text, names)
         if new != text:
             path.write_text(new, encoding="utf-8")
+    search = root / (load_config(root).get("project", {}).get("output-dir") or "_book") / "search.json"
+    if search.exists():
+        entries = json.loads(search.read_text(encoding="utf-8"))
+        search.write_text(json.dumps(renumber_search(entries, quarto_names(root)), ensure_ascii=False),
+                          encoding="utf-8")
 
 
 if __name__ == "__main__":
