@@ -527,7 +527,9 @@ def _pdf(chapters: list[Chapter], names: dict[str, str], out: Path, cfg: dict, c
     if citation is not None:
         meta |= {"document-meta": cite.typst_document(citation), "cite-block": cite.typst_block(citation)}
     args = [f"--template={TEMPLATES / 'book.typ'}", "--columns=100"] + cite_args
-    args += [f"--variable={k}:{escape.typst_text(v)}" for k, v in meta.items()]   # Typst text, never code
+    # Typst text, never code; the citation's two pieces are code whose values are string literals (cite.py)
+    code = {"document-meta", "cite-block"}
+    args += [f"--variable={k}:{v if k in code else escape.typst_text(v)}" for k, v in meta.items()]
     source = _pandoc("\n\n".join(parts), "typst", args, out, warnings, "the PDF", cache)
     typ = out / "book.typ"
     typ.write_text(source, encoding="utf-8")
