@@ -301,6 +301,8 @@ def panel(store: Path = typer.Argument(..., help="A bulk store written by `inges
           out: Path = typer.Option(..., help="Parquet folder for the results (partitioned by year)."),
           query: str = typer.Option("rsca_tsi", help="'rsca_tsi' (every reporter x code x year) or 'pairs'."),
           pair: list[str] = typer.Option([], help="A pair for 'pairs', as KOR:CHN; repeat for more."),
+          aggregate: bool = typer.Option(False, help="With 'pairs': one trade-weighted Grubel–Lloyd index per pair "
+                                                     "and year over every code of the store, not one row per code."),
           engine: str = typer.Option("duckdb", help="'duckdb' on this machine, or 'spark' (SPARK_MASTER or local)."),
           memory: str = typer.Option("2GB", help="DuckDB's memory limit.")) -> None:
     """Indicators for the whole panel, out of core, on DuckDB or Apache Spark (the same SQL)."""
@@ -310,7 +312,10 @@ def panel(store: Path = typer.Argument(..., help="A bulk store written by `inges
 
     panel_.query(query)   # an unknown --query is refused before anything is read
     pairs = panel_.parse_pairs(pair) or None
-    if query == "pairs" and not pairs:
+    if aggregate and query != "pairs":
+        raise ValueError("--aggregate goes with --query pairs (the index over all codes of a pair)")
+    query = "pairs_aggregate" if aggregate else query
+    if query in panel_.PAIR_QUERIES and not pairs:
         raise ValueError("the 'pairs' query needs at least one --pair, e.g. --pair KOR:CHN")
     if engine == "duckdb":
         panel_.duckdb_run(store, query, pairs=pairs, out=out, memory_limit=memory)

@@ -42,9 +42,9 @@ SELECT year, reporter, code, exports, imports, rca, (rca - 1) / (rca + 1) AS rsc
 FROM rca
 """
 
-# GL and intensities for chosen pairs. BACI is one matrix, so world imports of a code equal world
-# exports of it (M_wp = X_wp).
-PAIRS = """
+# The two sides of each chosen pair, per year and code: the ROK's exports to a partner and its imports
+# from it. BACI is one matrix, so world imports of a code equal world exports of it (M_wp = X_wp).
+SIDES = """
 WITH xm AS (SELECT year, reporter, code, exports, imports FROM by_code {where}),
 b AS (SELECT year, exporter, importer, code, sum(value_usd) AS v FROM flows {where}
       GROUP BY year, exporter, importer, code),
@@ -58,6 +58,10 @@ sides AS (
   LEFT JOIN b bm ON bm.exporter = p.partner AND bm.importer = p.reporter AND bm.year = k.year AND bm.code = k.code
   WHERE bx.v IS NOT NULL OR bm.v IS NOT NULL
 )
+"""
+
+# GL and intensities for chosen pairs, per code.
+PAIRS = SIDES + """
 SELECT s.reporter, s.partner, s.year, s.code, s.exports, s.imports,
        1 - abs(s.exports - s.imports) / NULLIF(s.exports + s.imports, 0) AS gl,
        (s.exports / NULLIF(c.exports, 0)) / NULLIF(d.imports / NULLIF(mw.world, 0), 0) AS ei,
@@ -68,13 +72,23 @@ LEFT JOIN xm d ON d.year = s.year AND d.reporter = s.partner AND d.code = s.code
 LEFT JOIN mw ON mw.year = s.year AND mw.code = s.code
 """
 
+# The trade-weighted Grubel–Lloyd index of a pair over every code the store holds (all goods when the
+# store is a whole BACI release): sum_k (X_k + M_k - |X_k - M_k|) / sum_k (X_k + M_k), per year.
+PAIRS_AGGREGATE = SIDES + """
+SELECT reporter, partner, year, count(*) AS codes, sum(exports) AS exports, sum(imports) AS imports,
+       sum(exports + imports - abs(exports - imports)) / NULLIF(sum(exports + imports), 0) AS gl
+FROM sides
+GROUP BY reporter, partner, year
+"""
 
-QUERIES = {"rsca_tsi": RSCA_TSI, "pairs": PAIRS}
+
+QUERIES = {"rsca_tsi": RSCA_TSI, "pairs": PAIRS, "pairs_aggregate": PAIRS_AGGREGATE}
+PAIR_QUERIES = ("pairs", "pairs_aggregate")
 ECONOMY = r"[A-Z]{3}|M49:[0-9]+"
 
 
 def query(name: str, *, years: Iterable[int] | None = None, codes: Iterable[str] | None = None) -> str:
-    """The SQL of an indicator query ("rsca_tsi" or "pairs"), restricted to the years and codes held in
+    """The SQL of an indicator query ("rsca_tsi", "pairs" or "pairs_aggregate"), restricted to the years and codes held in
     the tables `wanted_years` and `wanted_codes` (see `filters`): no value is spliced into the text."""
     if name not in QUERIES:
         raise ValueError(f"unknown query {name!r}: choose one of {', '.join(QUERIES)} (--query)")

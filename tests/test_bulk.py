@@ -102,6 +102,41 @@ def test_sparse_pairs_equal_the_dense_engine(store):
         assert np.allclose(both[a], both[b], rtol=0, atol=1e-12), a
 
 
+def test_aggregate_grubel_lloyd_over_all_codes_equals_hand_arithmetic(raw, store):
+    """The all-goods index of a pair: sum_k (X_k + M_k - |X_k - M_k|) / sum_k (X_k + M_k), from the raw rows."""
+    hand = by_hand(raw)
+    out = panel.duckdb_run(store, "pairs_aggregate", pairs=[("KOR", "JPN"), ("CHN", "KOR")])
+    assert len(out) == 2 * 2 and set(out["codes"]) == {CODES}
+    for (rep, par, year), row in out.set_index(["reporter", "partner", "year"]).iterrows():
+        y = hand[hand["t"] == year]
+        x = y[(y["exporter"] == rep) & (y["importer"] == par)].groupby("k")["value_usd"].sum()
+        m = y[(y["exporter"] == par) & (y["importer"] == rep)].groupby("k")["value_usd"].sum()
+        x, m = x.align(m, fill_value=0.0)
+        gl = (x + m - (x - m).abs()).sum() / (x + m).sum()
+        assert row["gl"] == pytest.approx(gl, rel=1e-12) and 0 < gl < 1
+        assert row["exports"] == pytest.approx(x.sum(), rel=1e-12) and row["imports"] == pytest.approx(m.sum(), rel=1e-12)
+    per_code = panel.duckdb_run(store, "pairs", pairs=[("KOR", "JPN")])
+    weights = per_code["exports"] + per_code["imports"]
+    weighted = (per_code["gl"] * weights).groupby(per_code["year"]).sum() / weights.groupby(per_code["year"]).sum()
+    kor_jpn = out[out["partner"] == "JPN"].set_index("year")["gl"]
+    assert np.allclose(kor_jpn.sort_index(), weighted.sort_index(), rtol=0, atol=1e-12)   # = the trade-weighted mean
+
+
+def test_panel_command_aggregate_needs_pairs(store, tmp_path):
+    from typer.testing import CliRunner
+
+    from analysis.__main__ import app
+
+    runner = CliRunner()
+    done = runner.invoke(app, ["panel", str(store), "--out", str(tmp_path / "agg"), "--query", "pairs", "--aggregate",
+                               "--pair", "KOR:JPN"])
+    assert done.exit_code == 0, done.output
+    got = pd.concat(pd.read_parquet(p) for p in sorted((tmp_path / "agg").glob("year=*")))
+    assert set(got.columns) >= {"reporter", "partner", "gl", "codes"} and len(got) == 2
+    refused = runner.invoke(app, ["panel", str(store), "--out", str(tmp_path / "x"), "--aggregate"])
+    assert refused.exit_code != 0 and "--aggregate goes with --query pairs" in refused.output
+
+
 def test_filters_restrict_years_and_codes(store):
     code = sorted(pd.read_parquet(store / "flows")["code"].unique())[0]
     out = panel.duckdb_run(store, "rsca_tsi", years=[2022], codes=[code])
