@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= demo
 ENGINE ?= auto
+REPORT ?= .
 
 YEARS  ?= 2007-2024
 
@@ -17,17 +18,20 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# DATA and ENGINE reach the build through the environment, never as shell text: DATA is split into
+# REPORT is the report folder (default the project's own; e.g. REPORT=examples/batteries).
+# DATA, ENGINE and REPORT reach the build through the environment, never as shell text: DATA is split into
 # folders as a shell splits words, so a folder with spaces is quoted: DATA='"my folder" totals'.
 report: export TRADE_REPORT_DATA := $(DATA)
 report: export TRADE_REPORT_ENGINE := $(ENGINE)
+report: export TRADE_REPORT_REPORT := $(REPORT)
 report: $(STAMP)
-	$(BIN)/python -m analysis build --data-words "$$TRADE_REPORT_DATA" --engine "$$TRADE_REPORT_ENGINE"
+	$(BIN)/python -m analysis --report "$$TRADE_REPORT_REPORT" build --data-words "$$TRADE_REPORT_DATA" --engine "$$TRADE_REPORT_ENGINE"
 
 # The website on http://127.0.0.1:$(PORT)/, rebuilt as chapters, the package or the data change (Ctrl-C stops it).
 PORT ?= 8000
+preview: export TRADE_REPORT_REPORT := $(REPORT)
 preview: $(STAMP)
-	$(BIN)/python -m analysis.preview $(foreach d,$(DATA),--data "$(d)") --port $(PORT)
+	$(BIN)/python -m analysis.preview $(foreach d,$(DATA),--data "$(d)") --port $(PORT) --report "$$TRADE_REPORT_REPORT"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q

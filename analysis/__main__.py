@@ -11,7 +11,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-app = typer.Typer(help="Trilateral semiconductor trade report: data, indicators and the chapter.",
+app = typer.Typer(help="Trade report generator: data, indicators (TSI, RSCA, Grubel–Lloyd, trade intensity) and "
+                       "the chapter.",
                   no_args_is_help=True, add_completion=False)
 data_app = typer.Typer(help="Inspect the processed data of an edition.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
@@ -63,9 +64,20 @@ def split_words(text: str) -> list[str]:
 
 
 @app.callback()
-def _options(debug: bool = typer.Option(False, "--debug", help="Show the full traceback when something fails.")) -> None:
-    """Trilateral semiconductor trade report: data, indicators and the chapter."""
+def _options(debug: bool = typer.Option(False, "--debug", help="Show the full traceback when something fails."),
+             report: Optional[Path] = typer.Option(None, help="The report to work on: a folder holding _quarto.yml, "
+                                                              "chapters/ and data/reference/ tables (default: the "
+                                                              "project's own, e.g. --report examples/batteries).")) -> None:
+    """Trade report generator: data, indicators and the chapter."""
     DEBUG["on"] = debug
+    if report is not None:
+        from .build import use_report
+
+        try:
+            use_report(report)
+        except ValueError as exc:
+            console.print(Text.assemble(("error: ", "red"), one_line(exc)), soft_wrap=True)
+            raise typer.Exit(1) from None
 
 
 @app.command()
@@ -76,7 +88,7 @@ def build(
     previous: Optional[Path] = typer.Option(None, help="An earlier processed edition (data/processed/…) to compare "
                                                         "with in the appendix 'What changed since the last edition'."),
     engine: str = typer.Option("auto", help="auto (quarto when on PATH), builtin or quarto."),
-    out: Optional[Path] = typer.Option(None, help="Output folder (default _book/)."),
+    out: Optional[Path] = typer.Option(None, help="Output folder (default the report's _book/)."),
     jobs: int = typer.Option(2, help="Chapters executed in parallel."),
     data_words: str = typer.Option("", help="The data folders as one line, split as a shell splits words: quote a "
                                             "path with spaces, e.g. '\"my folder\" totals' (what `make report "
@@ -139,10 +151,10 @@ def import_(paths: list[Path] = typer.Argument(..., help="Raw files or folders o
 
     from . import store
     from .importers import raw_files
-    from .paths import PROCESSED
+    from .paths import processed_dir
     from .pipeline import import_paths
 
-    folder = PROCESSED / store.edition_name(paths)
+    folder = processed_dir() / store.edition_name(paths)
     files = raw_files(paths)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("importing", total=len(files))
@@ -300,7 +312,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="BACI yearly CSVs, folde
 def panel(store: Path = typer.Argument(..., help="A bulk store written by `ingest`."),
           out: Path = typer.Option(..., help="Parquet folder for the results (partitioned by year)."),
           query: str = typer.Option("rsca_tsi", help="'rsca_tsi' (every reporter x code x year) or 'pairs'."),
-          pair: list[str] = typer.Option([], help="A pair for 'pairs', as KOR:CHN; repeat for more."),
+          pair: list[str] = typer.Option([], help="A pair for 'pairs', as REPORTER:PARTNER (e.g. KOR:CHN); repeat for more."),
           aggregate: bool = typer.Option(False, help="With 'pairs': one trade-weighted Grubel–Lloyd index per pair "
                                                      "and year over every code of the store, not one row per code."),
           engine: str = typer.Option("duckdb", help="'duckdb' on this machine, or 'spark' (SPARK_MASTER or local)."),
@@ -334,7 +346,7 @@ def data_status(data: list[str] = typer.Option(["demo"], help=DATA_HELP)) -> Non
     """Coverage of an edition: reporters x years x sectors, sources and mirror share."""
     from rich.table import Table
 
-    from . import pipeline, products, store
+    from . import config, pipeline, products, store
 
     stored = store.load(pipeline.prepare(data))
     flows = stored.flows
@@ -346,11 +358,12 @@ def data_status(data: list[str] = typer.Option(["demo"], help=DATA_HELP)) -> Non
     flows = flows.assign(sector=flows["code"].map(sector_of).fillna("other"))
     table = Table(title=f"Edition {stored.manifest.get('edition')}: rows by reporter and sector")
     table.add_column("reporter")
-    sectors = list(products.SECTORS) + ["other"]
+    sectors = list(products.sectors()) + ["other"]
     for sector in sectors:
         table.add_column(sector, justify="right")
     table.add_column("years")
-    focus = ["KOR", "CHN", "JPN", "USA", "TWN", "WLD"]
+    cfg = config.load()
+    focus = list(dict.fromkeys([*cfg.focus, *cfg.partners, *cfg.quadrant_extra, "WLD"]))
     for rep, part in flows[flows["reporter"].isin(focus)].groupby("reporter"):
         counts = part.groupby("sector").size()
         years = f"{part['year'].min()}–{part['year'].max()}"

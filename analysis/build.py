@@ -17,7 +17,7 @@ import xlsxwriter
 from . import atomic, config, coverage, ledger, pipeline, store
 from .errors import ClaimError
 from .edition import ENV_EDITION, SYNTHETIC_LABEL
-from .paths import BOOK, FIGURES_ENV, PREVIOUS_ENV, PROCESSED, ROOT, figures_dir
+from .paths import FIGURES_ENV, PREVIOUS_ENV, REPORT_ENV, book_dir, figures_dir, processed_dir, report_root
 from .render import book
 
 ENGINES = ("auto", "builtin", "quarto")
@@ -150,7 +150,7 @@ def check_tools() -> None:
 def checked_claims(folder: Path) -> list[dict]:
     """The claims ledger of the book, each claim re-derived from the edition's tables; stops the build
     on a contradicted claim."""
-    rows = ledger.check(ledger.collect(ROOT), folder, float(config.load().materiality_usd))
+    rows = ledger.check(ledger.collect(report_root()), folder, float(config.load().materiality_usd))
     wrong = ledger.contradictions(rows)
     if wrong:
         raise ClaimError(f"{len(wrong)} generated claim(s) contradicted by the tables; first: {wrong[0]}")
@@ -176,8 +176,8 @@ def print_pdf(folder: Path, out: Path, jobs: int, label: str, edition_name: str,
     check_tools()
     stage = atomic.staging(out.parent / "_pdf")
     try:
-        result = book.build(ROOT, stage, edition_dir=folder, jobs=jobs, pdf=True, label=label,
-                            edition_name=edition_name, freeze=freeze or ROOT / "_freeze" / folder.name)
+        result = book.build(report_root(), stage, edition_dir=folder, jobs=jobs, pdf=True, label=label,
+                            edition_name=edition_name, freeze=freeze or report_root() / "_freeze" / folder.name)
         shutil.copy2(result.pdf, out / result.pdf.name)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -185,10 +185,23 @@ def print_pdf(folder: Path, out: Path, jobs: int, label: str, edition_name: str,
     return result
 
 
+def use_report(report: Path | None) -> Path:
+    """Make `report` (a folder with _quarto.yml) the report this process builds, and its chapters'
+    kernels, which inherit the environment; None keeps the current one. Returns its folder."""
+    if report is not None:
+        folder = Path(report).resolve()
+        if not (folder / "_quarto.yml").is_file():
+            raise ValueError(f"--report {report}: no _quarto.yml there; a report is a folder holding _quarto.yml, "
+                             "chapters/ and, optionally, data/reference/ tables (see examples/batteries)")
+        os.environ[REPORT_ENV] = str(folder)
+    return report_root()
+
+
 def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = None, jobs: int = 2,
         pdf: bool = True, freeze: Path | None = None, on_conflict: str = "error",
-        previous: Path | None = None) -> Build:
-    """Build the report for an edition ("demo" or folders of raw files), all or nothing.
+        previous: Path | None = None, report: Path | None = None) -> Build:
+    """Build a report (the project's own, or the folder `report`) for an edition ("demo" or folders
+    of raw files), all or nothing.
 
     One build at a time (a lock); the site is written into a staging folder and switched in
     only when complete, so an interrupted build leaves the previous site whole.
@@ -196,15 +209,16 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
     start = time.perf_counter()
-    out = out or BOOK
+    root = use_report(report)
+    out = out or book_dir()
     atomic.refuse_foreign(out, SITE_MARKERS, "a website")
     if previous is not None:
         store.verify(Path(previous))   # a damaged or altered edition is refused, never compared
-    with atomic.build_lock(ROOT / ".build.lock"):
+    with atomic.build_lock(root / ".build.lock"):
         for place in {out.parent, figures_dir().parent}:
             atomic.clean_leftovers(place)
-        with atomic.build_lock(PROCESSED / ".save.lock", wait=True):   # no import is saving now
-            atomic.clean_leftovers(PROCESSED)
+        with atomic.build_lock(processed_dir() / ".save.lock", wait=True):   # no import is saving now
+            atomic.clean_leftovers(processed_dir())
         folder = pipeline.prepare(data, on_conflict=on_conflict)
         os.environ[ENV_EDITION] = str(folder)   # the chapters' kernels inherit the edition's folder
         if previous is not None:
@@ -220,7 +234,7 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
             if not book.quarto_available():
                 raise RuntimeError("engine 'quarto' asked for, but the quarto CLI is not on PATH")
             rows = checked_claims(folder)
-            book.build_with_quarto(ROOT)
+            book.build_with_quarto(root)
             export_indicators(table, out / "data", stamp, xlsx_rows=focus_rows)
             ledger.write(rows, out / "data" / "claims.json")
             result = print_pdf(folder, out, jobs, label, str(stored.manifest.get("edition", "full")), freeze)
@@ -237,9 +251,9 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
                                  xlsx_rows=focus_rows)
             claims = side.submit(checked_claims, folder)
             try:
-                result = book.build(ROOT, stage, edition_dir=folder, jobs=jobs, pdf=pdf, label=label,
+                result = book.build(root, stage, edition_dir=folder, jobs=jobs, pdf=pdf, label=label,
                                     edition_name=str(stored.manifest.get("edition", "full")),
-                                    freeze=freeze or ROOT / "_freeze" / folder.name)
+                                    freeze=freeze or root / "_freeze" / folder.name)
             finally:
                 os.environ[FIGURES_ENV] = str(figures)
             tables.result()

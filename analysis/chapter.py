@@ -31,7 +31,7 @@ def economies_text(focus: tuple[str, ...]) -> str:
         long = str(table.loc[iso, "name"]) if iso in table.index else style.name(iso)
         short = style.name(iso)
         text = long if long == short else f"{long} ({short})"
-        names.append(("the " + text) if iso in style.ARTICLE else text)
+        names.append(("the " + text) if style.takes_article(iso) else text)
     return join_words(names)
 
 
@@ -46,14 +46,14 @@ SHORT_SOURCES = {"taiwan-customs": "Taiwan customs", "comtrade": "UN Comtrade", 
 
 
 def earlier_title(key: str) -> str:
-    return products.SECTORS[key]
+    return products.sectors()[key]
 
 
 def held_years(kind: str) -> list[int]:
     """The years the edition's figures actually show, over every sector: `quadrant` (competitiveness)
     or `bilateral` (intra-industry trade and intensity)."""
     years: set[int] = set()
-    for key in products.SECTORS:
+    for key in products.sectors():
         s = Sector(key)
         years |= set(s.quadrant_years if kind == "quadrant" else s.recent_years)
     return sorted(years)
@@ -68,22 +68,25 @@ def held_partners() -> list[str]:
 
 
 def taiwan_text() -> str:
-    """Which files of the edition hold Chinese Taipei's own report, and of which years, in one sentence."""
+    """Which files of the edition hold the own report of the economy that does not report to UN Comtrade
+    (Chinese Taipei), and of which years, in one sentence."""
     ed = edition.current()
     flows = ed.stored.flows
-    own = flows[(flows["reporter"] == "TWN") & ~flows["mirror"].astype(bool)]
+    iso = countries.non_reporter()
+    name, code = style.name(iso), countries.non_reporter_code()
+    own = flows[(flows["reporter"] == iso) & ~flows["mirror"].astype(bool)]
     if ed.synthetic:
-        return "In this synthetic edition Chinese Taipei reports like every other economy."
+        return f"In this synthetic edition {name} reports like every other economy."
     if own.empty:
-        return ("No file of this edition gives Chinese Taipei's own report (UN Comtrade holds it as “Other Asia, "
-                "nes”, code 490); it appears only where partners report their trade with it.")
+        return (f"No file of this edition gives {name}'s own report (UN Comtrade holds it as “Other Asia, "
+                f"nes”, code {code}); it appears only where partners report their trade with it.")
     meta = ed.stored.manifest.get("coverages", {})
     parts = []
     for cov, part in own.groupby("coverage", observed=True):
         m = meta.get(str(cov), {})
         flows_held = "exports and imports" if set(part["flow"]) >= {"X", "M"} else "exports"
         parts.append(f"{m.get('description', cov)}, its {flows_held} in {span(part['year'].unique())}")
-    return ("Chinese Taipei's own reports (UN Comtrade holds them as “Other Asia, nes”, code 490) are in this "
+    return (f"{name}'s own reports (UN Comtrade holds them as “Other Asia, nes”, code {code}) are in this "
             "edition as follows: " + "; ".join(parts) + ".")
 
 
@@ -91,7 +94,7 @@ def segment_name(group: str) -> str:
     """How a group is named in a figure or sentence."""
     if "/" in group:
         return group.split("/", 1)[1]
-    return f"all {products.SECTORS[group]}"
+    return f"all {products.sectors()[group]}"
 
 
 @dataclass
@@ -101,14 +104,14 @@ class Sector:
     key: str
 
     def __post_init__(self) -> None:
-        if self.key not in products.SECTORS:
-            raise ValueError(f"unknown sector {self.key!r}; choose from {', '.join(products.SECTORS)}")
+        if self.key not in products.sectors():
+            raise ValueError(f"unknown sector {self.key!r}; choose from {', '.join(products.sectors())}")
         self.ed = edition.current()
         self.cfg = config.load()
 
     @property
     def title(self) -> str:
-        return products.SECTORS[self.key]
+        return products.sectors()[self.key]
 
     def economies_text(self) -> str:
         """The focus economies as the prose names them, from the configuration ('China, Japan and …')."""
@@ -401,8 +404,8 @@ class Sector:
         out = [f"{m['scope'][0].upper()}{m['scope'][1:]}." for c in data["coverage"].unique()
                if (m := self.meta.get(str(c), {})).get("scope")]
         if data[worlds.WITH_TWN].notna().any() or data["reason_" + worlds.WITH_TWN].fillna("").ne("").any():
-            out.append("Chinese Taipei is not in this world: it is not among the file's economies, and the file has "
-                       "no import side from which to mirror its exports; the methods appendix recomputes each RSCA "
+            out.append(f"{style.name(countries.non_reporter())} is not in this world: it is not among the file's "
+                       "economies, and the file has no import side from which to mirror its exports; the methods appendix recomputes each RSCA "
                        "with its exports to the same economies added from Taiwan customs.")
         hit = data[data["depends"]]
         if len(hit):
@@ -494,7 +497,8 @@ class Sector:
 
     def hong_kong_share(self, group: str, year: int, cov: str) -> tuple[float, float]:
         """Hong Kong's share of the reporter's exports and imports of a group with the world (NaN when absent)."""
-        hk, world = self.trade(group, self.cfg.reporter, "HKG", year, cov), self.trade(group, self.cfg.reporter, WORLD, year, cov)
+        hub, _served = countries.entrepot()
+        hk, world = self.trade(group, self.cfg.reporter, hub, year, cov), self.trade(group, self.cfg.reporter, WORLD, year, cov)
         return tuple(h / w if available(h, w) and w > 0 else float("nan") for h, w in zip(hk, world))
 
     def china_hong_kong(self, group: str) -> pd.DataFrame:
@@ -503,7 +507,10 @@ class Sector:
         threshold (`findings.THRESHOLDS['hong_kong']`): flows of each and together, TSI, GL and export and
         import intensity of the pair, all from the coverage that gives the reporter's trade with China."""
         cut, rep = findings.threshold("hong_kong"), self.cfg.reporter
-        base = self.series("TSI", group, rep, "CHN", "standard")
+        hub, served = countries.entrepot()
+        if not hub:
+            return pd.DataFrame()
+        base = self.series("TSI", group, rep, served, "standard")
         rows = []
         for year, cov in zip(base["year"], base["coverage"]):
             year, cov = int(year), str(cov)
@@ -512,16 +519,16 @@ class Sector:
             shares = self.hong_kong_share(group, year, cov)
             if not any(available(v) and v > cut for v in shares):
                 continue
-            (xc, mc), (xh, mh) = self.trade(group, rep, "CHN", year, cov), self.trade(group, rep, "HKG", year, cov)
+            (xc, mc), (xh, mh) = self.trade(group, rep, served, year, cov), self.trade(group, rep, hub, year, cov)
             x, m = (sum(v for v in pair if available(v)) for pair in ((xc, xh), (mc, mh)))
             xw, mw = self.trade(group, rep, WORLD, year, cov)
-            partner_m = sum(v for v in (self.trade(group, e, WORLD, year, cov)[1] for e in ("CHN", "HKG")) if available(v))
-            partner_x = sum(v for v in (self.trade(group, e, WORLD, year, cov)[0] for e in ("CHN", "HKG")) if available(v))
+            partner_m = sum(v for v in (self.trade(group, e, WORLD, year, cov)[1] for e in (served, hub)) if available(v))
+            partner_x = sum(v for v in (self.trade(group, e, WORLD, year, cov)[0] for e in (served, hub)) if available(v))
             ei = (x / xw) / (partner_m / self._world_flow(group, year, cov, "M")) if available(xw) and xw and partner_m else float("nan")
             ii = (m / mw) / (partner_x / self._world_flow(group, year, cov, "X")) if available(mw) and mw and partner_x else float("nan")
             rows.append({"group": group, "segment": segment_name(group), "year": year, "coverage": cov,
-                         "partner": "CHN+HKG", "exports_chn": xc, "imports_chn": mc, "exports_hkg": xh,
-                         "imports_hkg": mh, "exports_usd": x, "imports_usd": m,
+                         "partner": f"{served}+{hub}", "exports_served": xc, "imports_served": mc, "exports_hub": xh,
+                         "imports_hub": mh, "exports_usd": x, "imports_usd": m,
                          "hk_share_exports": shares[0], "hk_share_imports": shares[1],
                          "TSI": (x - m) / (x + m) if x + m else float("nan"),
                          "GL": 1 - abs(x - m) / (x + m) if x + m else float("nan"), "EI": ei, "II": ii,
@@ -532,6 +539,7 @@ class Sector:
         """The figure's index with China and Hong Kong, China taken together, in its latest year, for each
         segment where Hong Kong's share of the reporter's trade passes the threshold."""
         items = []
+        hub, served = countries.entrepot()
         for group in self.segments(kind):
             rows = self.china_hong_kong(group)
             if rows.empty:
@@ -542,19 +550,37 @@ class Sector:
                       if available(v) and v > findings.threshold("hong_kong")]
             values = (f"GL {fmt(r['GL'])}" if kind == "gl" else
                       f"export intensity {fmt(r['EI'])}, import intensity {fmt(r['II'])}")
-            items.append(f"{segment_name(group)} in {int(r['year'])} ({values}; Hong Kong, China: {join_words(shares)} "
+            if kind == "gl" and len(rows) > 1:
+                values = self._combined_gl_change(group, served, rows)
+            items.append(f"{segment_name(group)} in {int(r['year'])} ({values}; {style.name(hub)}: {join_words(shares)} "
                          "in the segment)")
         if not items:
             return []
         cut = findings.threshold("hong_kong")
-        return [f"With China and Hong Kong, China taken together as one partner, where Hong Kong takes more than {cut:.0%} "
-                f"of {style.prose(self.cfg.reporter)}'s exports or imports: {'; '.join(items)}."]
+        return [f"With {style.prose(served)} and {style.prose(hub)} taken together as one partner, where "
+                f"{style.prose(hub)} takes more than {cut:.0%} of {style.prose(self.cfg.reporter)}'s exports or imports: "
+                f"{'; '.join(items)}."]
+
+    def _combined_gl_change(self, group: str, served: str, rows: pd.DataFrame) -> str:
+        """The index with the served economy and its entrepôt together in the first and last year of
+        `rows`, and whether it moved the other way from the index with the served economy alone."""
+        r0, r1 = rows.iloc[0], rows.iloc[-1]
+        text = f"GL {fmt(r0['GL'])} in {int(r0['year'])} and {fmt(r1['GL'])} in {int(r1['year'])}"
+        alone = self.series("GL", group, self.cfg.reporter, served, "sum").set_index("year")["value"]
+        a0, a1 = (float(alone.get(int(r["year"]), float("nan"))) for r in (r0, r1))
+        both, single = r1["GL"] - r0["GL"], a1 - a0
+        cut = findings.threshold("change")
+        if available(a0, a1) and abs(both) > cut and abs(single) > cut and (both > 0) != (single > 0):
+            text += (f", so the index {'rose' if both > 0 else 'fell'} with the two together while with "
+                     f"{style.prose(served)} alone it {'fell' if both > 0 else 'rose'} ({fmt(a0)} to {fmt(a1)})")
+        return text
 
     def hong_kong_notes(self) -> list[str]:
         """Where Hong Kong, China takes more than the threshold of a focus economy's sector trade."""
         cut = findings.threshold("hong_kong")
         data = self.quadrant_data.dropna(subset=["TSI", "RSCA"], how="all")
-        if data.empty:
+        hub, served = countries.entrepot()
+        if data.empty or not hub:
             return []
         year = int(data["year"].max())
         shares = []
@@ -563,14 +589,15 @@ class Sector:
             if row.empty:
                 continue
             cov = str(row["coverage"].iloc[0])
-            hk, world = self.trade(self.key, economy, "HKG", year, cov), self.trade(self.key, economy, WORLD, year, cov)
+            hk, world = self.trade(self.key, economy, hub, year, cov), self.trade(self.key, economy, WORLD, year, cov)
             for direction, h, w in (("exports", hk[0], world[0]), ("imports", hk[1], world[1])):
                 if available(h, w) and w > 0 and h / w > cut:
                     shares.append(f"{h / w:.0%} of {style.prose(economy)}'s {direction}")
         if not shares:
             return []
-        return [f"Hong Kong, China took {join_words(shares)} of {self.title} in {year}. Hong Kong trades largely as an "
-                "entrepôt, so part of that trade is likely re-exported to or from mainland China; these files do not "
+        return [f"{style.prose(hub, start=True)} took {join_words(shares)} of {self.title} in {year}. "
+                f"{style.prose(hub, start=True)} trades largely as an entrepôt, so part of that trade is likely "
+                f"re-exported to or from {style.prose(served)}; these files do not "
                 "show how much."]
 
     def incomplete_notes(self, data: pd.DataFrame) -> list[str]:
@@ -656,7 +683,7 @@ class Sector:
         got = self._outside(top)
         if got is None:
             return None
-        for key in list(products.SECTORS)[:list(products.SECTORS).index(self.key)]:
+        for key in list(products.sectors())[:list(products.sectors()).index(self.key)]:
             earlier = Sector(key)._outside(top)
             if earlier is not None and (earlier.exporters, earlier.uncovered) == (got.exporters, got.uncovered):
                 return dataclasses.replace(got, same_as=earlier_title(key))
@@ -730,8 +757,8 @@ class Sector:
         who, other = style.prose(self.cfg.reporter), style.prose(partner)
         if reason in ("X_cp missing", "M_cp missing"):
             flow = "exports to" if reason.startswith("X") else "imports from"
-            return (f"the only source of {who}'s trade with {other} ({source}) does not give {who}'s {flow} the "
-                    "whole world, so the intensity's denominators cannot come from the same source")
+            return (f"the source that gives both directions of {who}'s trade with {other} ({source}) does not give "
+                    f"{who}'s {flow} the whole world, so the intensity's denominators cannot come from the same source")
         if reason in ("M_dp (partner's imports) missing", "X_dp (partner's exports) missing", "M_wp missing",
                       "X_wp missing"):
             return f"{source} does not give {other}'s or the world's trade in the same codes"
@@ -859,7 +886,7 @@ class Sector:
             out.append(claims.sentence(
                 f"{style.prose(r.economy, start=True)}'s quadrant in {int(r.year)} depends on the choice of world: with an RSCA "
                 f"of {fmt(r.RSCA)} it is in quadrant {q0 or '(on an axis)'} under the world the note states, but in "
-                f"quadrant {q1 or '(on an axis)'} (RSCA {fmt(v)}) when the world is {worlds.ALTERNATIVES[w]}.",
+                f"quadrant {q1 or '(on an axis)'} (RSCA {fmt(v)}) when the world is {worlds.world_text(w)}.",
                 claims.claim("quadrant", group=self.key, reporter=r.economy, partner=WORLD, years=[int(r.year)],
                              values={"RSCA": r.RSCA, "TSI": r.TSI}, expect=q0 or "axis", coverage=str(r.coverage),
                              world=self.world_of(str(r.coverage))),
@@ -877,8 +904,12 @@ class Sector:
         return f"{style.name(partner)} {year}: {g}{findings.balance_word(b)} (TSI {fmt(b)})"
 
     def _heading(self) -> list[Sentence]:
-        """RSCA in integrated circuits as a whole (heading 8542), where a source gives only the heading."""
-        group = products.IC_HEADING
+        """RSCA in the 4-digit heading that holds the sector's lines, as a whole, where a source gives only
+        the heading (none when the product table names no such heading)."""
+        code = products.heading_of(products.codes_of(self.key))
+        if not code:
+            return []
+        group = next(k for k, v in products.headings().items() if v == code)
         positions = []
         for economy in self.cfg.focus:
             run = self.run("RSCA", group, economy, WORLD, "standard")
@@ -891,10 +922,13 @@ class Sector:
         series = self.series("RSCA", group, self.cfg.focus[0], WORLD, "standard")
         world = self.world_in(str(series["coverage"].iloc[-1]), [int(y) for y in series["year"]]) if len(series) else ""
         notes = self.incomplete_notes(series) if len(series) else []
-        return prose.heading(positions, world, notes)
+        name = re.sub(r"\s*\(heading \d+\)$", "", group.split("/", 1)[1])
+        totals = "; ".join(edition.SOURCE_NAMES.get(s, s).replace(" (totals of all goods)", "")
+                           for s in self.ed.stored.manifest.get("totals_sources", [])) or "the source"
+        return prose.heading(positions, world, notes, name, code, totals)
 
     def heading_finding(self) -> str:
-        """RSCA in integrated circuits as a whole (heading 8542), as Markdown."""
+        """RSCA in the heading that holds the sector's lines, as a whole, as Markdown."""
         return claims.render(self.sourced(self._heading()))
 
     # --- each figure as data, for the website (analysis.figure_data, analysis.describe) -------------

@@ -43,7 +43,6 @@ PREVIEW_RECORDS = 500
 CALLS_PER_DAY = 500
 SECONDS_PER_CALL = 1.0          # the API asks for no more than about one call a second
 REPORTERS_ALL = 200             # economies that report in a typical year, for estimates
-TAIWAN_PARTNER = "490"          # "Other Asia, nes": Chinese Taipei as a partner in others' reports
 MAX_RETRIES = 6
 MAX_PERIODS = 12                # periods one call may ask for
 MAX_WAIT = 300.0                # the longest wait before a retry, whatever Retry-After asks (seconds)
@@ -156,8 +155,9 @@ def plan(years: Iterable[int], *, preview: bool = False, codes: Iterable[str] | 
     table = products.load_products()
     codes = tuple(codes or sorted(table.loc[table["code_system"].str.startswith("HS"), "code"]))
     focus = tuple(_m49(e) for e in (focus or cfg.focus))
-    partner_iso = [p for p in dict.fromkeys([*(partners or cfg.partners), *cfg.focus]) if p not in ("WLD", "TWN")]
-    partner_codes = tuple(sorted({_m49(p) for p in partner_iso} | {"0", TAIWAN_PARTNER}))
+    partner_iso = [p for p in dict.fromkeys([*(partners or cfg.partners), *cfg.focus]) if p not in ("WLD", countries.non_reporter())]
+    taipei = countries.non_reporter_code()   # "Other Asia, nes": the non-reporter as a partner in others' reports
+    partner_codes = tuple(sorted({_m49(p) for p in partner_iso} | {"0", taipei}))
     endpoint = "preview" if preview else "get"
     cap = PREVIEW_RECORDS if preview else RECORDS_PER_CALL
     wanted = [
@@ -165,7 +165,7 @@ def plan(years: Iterable[int], *, preview: bool = False, codes: Iterable[str] | 
         *(Request("bilateral", endpoint, (r,), partner_codes, codes, ("X", "M"), years) for r in focus),
         # Every reporter against the world and against Chinese Taipei: world totals per code, and
         # Chinese Taipei's trade from its partners' reports (mirror flows).
-        Request("world", endpoint, (), ("0", TAIWAN_PARTNER), codes, ("X", "M"), years),
+        Request("world", endpoint, (), ("0", taipei), codes, ("X", "M"), years),
         # Totals of all goods of every reporter, for RCA and RSCA.
         Request("totals", endpoint, (), ("0",), ("TOTAL",), ("X", "M"), years),
     ]

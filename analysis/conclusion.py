@@ -53,7 +53,7 @@ def dependency_screen() -> pd.DataFrame:
     """Sector x focus economy: import concentration, main supplier, world-export concentration, flag."""
     cfg = config.load()
     rows = []
-    for key in products.SECTORS:
+    for key in products.sectors():
         part, year, _ = _sector_slice(key)
         for econ in cfg.focus:
             row = {"Sector": key.capitalize(), "Economy": style.name(econ), "Year": year or "no data"}
@@ -99,7 +99,7 @@ def partner_pairs(sectors: list[str] | None = None) -> Iterator[tuple["Sector", 
     from .chapter import Sector
 
     cfg = config.load()
-    for key in sectors or list(products.SECTORS):
+    for key in sectors or list(products.sectors()):
         s = Sector(key)
         for partner in (p for p in cfg.focus if p != cfg.reporter):
             got = s.pair(key, partner)
@@ -120,18 +120,30 @@ def _gl_claim(reporter: str, p: prose.Pair, expect: str) -> Claim:
                  threshold=findings.threshold("complementarity"), coverage=p.coverage)
 
 
-def evidence_sentences(number: int) -> list[Sentence]:
-    """The computed evidence behind recommendation `number` (1 to 5), brief, with cross-references to the
-    sections it comes from, or why this edition cannot give it."""
+EVIDENCE = ("deficits", "one-way", "balance", "rising", "standing")
+"""The kinds of evidence a recommendation can cite: large deficits and the dependency screen; mainly
+one-way trade; the value balance in one sector; rising two-way trade; the standing in one sector."""
+
+
+def evidence_sentences(kind: str, sector: str | None = None, exclude: tuple[str, ...] | list[str] = (),
+                       examples: str = "") -> list[Sentence]:
+    """The computed evidence of one `kind` (see `EVIDENCE`) behind a recommendation, brief, with
+    cross-references to the sections it comes from, or why this edition cannot give it.
+
+    `sector` is the sector a 'balance' or 'standing' piece reads; `exclude` the sectors a 'one-way'
+    piece leaves out; `examples` what the dependency screen cannot see, in the report's words.
+    """
     from .chapter import Sector
 
     cfg = config.load()
     reporter = style.prose(cfg.reporter)
     floor = float(cfg.materiality_usd)
     none = "This edition's data do not bear on it either way."
-    if number not in range(1, 6):
-        raise ValueError("recommendations are numbered 1 to 5")
-    if number == 1:
+    if kind not in EVIDENCE:
+        raise ValueError(f"unknown evidence {kind!r}: choose one of {', '.join(EVIDENCE)}")
+    if kind in ("balance", "standing") and sector not in products.sectors():
+        raise ValueError(f"evidence {kind!r} needs sector= one of {', '.join(products.sectors())}")
+    if kind == "deficits":
         rel: dict[str, list[prose.Pair]] = {}
         for s, p in partner_pairs():
             if p.material(floor) and findings.balance_word(p.tsi) == "large deficit":
@@ -141,7 +153,7 @@ def evidence_sentences(number: int) -> list[Sentence]:
         tail = (f"The dependency screen, which sees only HS six-digit products and not chokepoints within them, "
                 f"flags {flagged} {'case' if flagged == 1 else 'cases'}." if flagged else
                 "The dependency screen flags no case, but it sees only HS six-digit products, not chokepoints within "
-                "them (a lithography tool, a photoresist), so it cannot rule such exposure out.")
+                f"them{f' ({examples})' if examples else ''}, so it cannot rule such exposure out.")
         if not rel:
             return [sentence(f"In this edition {reporter} runs a large deficit (imports at least twice exports) with "
                              "neither partner in any sector where the flows are large enough to judge."),
@@ -158,30 +170,39 @@ def evidence_sentences(number: int) -> list[Sentence]:
         return [sentence(f"In its trade {'; and '.join(parts)}, {reporter} imports at least twice what it exports.",
                          *cl, refs=tuple(dict.fromkeys(refs))),
                 sentence(tail, refs=("sec-screen",))]
-    if number in (2, 4):
-        sectors = [k for k in products.SECTORS if k != "memory"] if number == 2 else list(products.SECTORS)
+    if kind in ("one-way", "rising"):
+        sectors = [k for k in products.sectors() if k not in exclude]
         one_way, rising, cl, refs = [], [], [], []
         for s, p in partner_pairs(sectors):
             if not p.material(floor) or not findings.available(p.gl):
                 continue
-            if number == 2 and p.gl < findings.threshold("complementarity"):
+            if kind == "one-way" and p.gl < findings.threshold("complementarity"):
                 one_way.append(f"{s.title} with {p.partner} ({fmt(p.gl)})")
                 cl.append(_gl_claim(cfg.reporter, p, "one-way"))
                 refs.append(f"sec-{s.key}")
             c = p.gl_change
-            if number == 4 and c is not None and c.word == "up":
+            if kind == "rising" and c is not None and c.word == "up":
+                flip = prose.flip_clause(p)
                 rising.append(f"{s.title} with {p.partner} ({c.first_year}–{c.last_year}: "
-                              f"{prose.span_values(c.first, c.last, c.fitted, len(c.years))})")
+                              f"{prose.span_values(c.first, c.last, c.fitted, len(c.years))}{flip}"
+                              f"{', a reversal of the balance rather than deeper two-way trade' if flip else ''})")
                 cl.append(claim("trend", indicator="GL", group=p.group, reporter=cfg.reporter, partner=p.partner_iso,
                                 variant="sum", years=list(c.years), values={"first": c.first, "last": c.last,
                                                                              "fitted": c.fitted},
                                 expect="up", threshold=findings.threshold("change"), coverage=p.coverage))
+                if flip:
+                    t = p.tsi_change
+                    cl.append(claim("trend", indicator="TSI", group=p.group, reporter=cfg.reporter,
+                                    partner=p.partner_iso, variant="standard", years=list(t.years),
+                                    values={"first": t.first, "last": t.last, "fitted": t.fitted},
+                                    expect=t.word, threshold=findings.threshold("change"), coverage=p.coverage))
                 refs.append(f"sec-{s.key}")
-        if number == 2:
+        if kind == "one-way":
             if one_way:
                 return [sentence(f"{reporter[:1].upper() + reporter[1:]}'s trade is mainly one-way (Grubel–Lloyd index "
                                  f"below 0.5) in {join_words(one_way)}.", *cl, refs=tuple(dict.fromkeys(refs)))]
-            return [sentence("No sector outside memory shows mainly one-way trade with the partners in this edition, "
+            outside = f" outside {join_words([products.sectors()[k] for k in exclude])}" if exclude else ""
+            return [sentence(f"No sector{outside} shows mainly one-way trade with the partners in this edition, "
                              "where flows are large enough to judge."), sentence(none)]
         if rising:
             return [sentence(f"Two-way trade rose, within one source, in {join_words(rising)}.", *cl,
@@ -189,8 +210,8 @@ def evidence_sentences(number: int) -> list[Sentence]:
         return [sentence(f"No Grubel–Lloyd index of {reporter} with the partners rose by more than "
                          f"{fmt(findings.threshold('change'))} within one source in this edition, so it does not "
                          "show the segments to build on."), sentence(none)]
-    if number == 3:
-        s = Sector("materials")
+    if kind == "balance":
+        s = Sector(sector)
         items, cl = [], []
         for p in (x for x in (s.pair(s.key, q) for q in cfg.focus if q != cfg.reporter) if x is not None):
             if not p.material(floor):
@@ -205,19 +226,20 @@ def evidence_sentences(number: int) -> list[Sentence]:
             cl.append(_tsi_claim(cfg.reporter, p, word))
         if not items:
             return [sentence(f"This edition gives no bilateral trade of {reporter} in {s.title}."), sentence(none)]
-        return [sentence(f"In {s.title}, {reporter} " + join_words(items) + ".", *cl, refs=(f"sec-{s.key}",))]
-    s = Sector("equipment")
+        return [sentence(f"In {s.scoped_title()}, {reporter} " + join_words(items) + ".", *cl, refs=(f"sec-{s.key}",))]
+    s = Sector(sector)
     got = prose.brief_standing(s.positions(), s.title)
     lead = sentence("Trade indices do not speak to investment screening or export controls; what they show is where "
-                    "the three stand in the equipment those controls target.")
+                    f"the {prose.count_word(len(cfg.focus))} stand in {s.title}, which those controls target.")
     if not got:
         return [lead, sentence(f"This edition cannot place the focus economies in {s.title}.")]
     return [lead] + [sentence(x.text, *x.claims, refs=(f"sec-{s.key}",)) for x in got]
 
 
-def evidence(number: int) -> str:
-    """The evidence behind recommendation `number`, as Markdown."""
-    return claims.render(evidence_sentences(number))
+def evidence(kind: str, sector: str | None = None, exclude: tuple[str, ...] | list[str] = (),
+             examples: str = "") -> str:
+    """The evidence of one kind behind a recommendation, as Markdown (see `evidence_sentences`)."""
+    return claims.render(evidence_sentences(kind, sector, exclude, examples))
 
 
 def role_sentences() -> list[Sentence]:
@@ -227,7 +249,7 @@ def role_sentences() -> list[Sentence]:
     cfg = config.load()
     leaders: dict[str, list] = {style.prose(e): [] for e in cfg.focus}
     refs, compared = [], 0
-    for key in products.SECTORS:
+    for key in products.sectors():
         s = Sector(key)
         placed = [(pos, pos.with_rsca[-1]) for pos in s.positions() if pos.with_rsca]
         if len(placed) < 2:

@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 import pycountry
 
-from .paths import REFERENCE
+from .paths import reference
 
 
-
-@lru_cache(maxsize=1)
 def table() -> pd.DataFrame:
-    """The reference table (one row per economy)."""
-    return pd.read_csv(REFERENCE / "countries.csv", dtype=str, keep_default_na=False)
+    """The report's country table (one row per economy)."""
+    return _read(reference("countries.csv"))
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
 def _by_code() -> dict[str, str]:
+    return _codes(reference("countries.csv"))
+
+
+def _by_name() -> dict[str, str]:
+    return _names(reference("countries.csv"))
+
+
+@lru_cache(maxsize=4)
+def _codes(_table: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for row in table().itertuples():
         for code in (row.m49, row.comtrade_code):
@@ -27,8 +39,8 @@ def _by_code() -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _by_name() -> dict[str, str]:
+@lru_cache(maxsize=4)
+def _names(_table: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for row in table().itertuples():
         names = [row.iso3, row.name, row.name_zh] + [a for a in row.aliases.split(";") if a]
@@ -87,3 +99,24 @@ def iso3_from_m49(code: object) -> str | None:
         return "WLD"
     found = pycountry.countries.get(numeric=f"{number:03d}")
     return found.alpha_3 if found else None
+
+
+def non_reporter() -> str:
+    """The economy that does not report to UN Comtrade (the table's `comtrade_reporter` = no: Chinese
+    Taipei, whose trade comes from partners' mirror reports, Comtrade's partner code 490, and its own
+    customs)."""
+    found = table().loc[table()["comtrade_reporter"] == "no", "iso3"]
+    return str(found.iloc[0]) if len(found) else ""
+
+
+def non_reporter_code() -> str:
+    """The Comtrade partner code under which others report their trade with the non-reporter (490)."""
+    found = table().loc[table()["iso3"] == non_reporter(), "comtrade_code"]
+    return str(found.iloc[0]) if len(found) else ""
+
+
+def entrepot() -> tuple[str, str]:
+    """(hub, economy it serves) from the table's `entrepot_for` (Hong Kong, China for China), or
+    ('', '') when the table names none: the chapter reports the pair taken together."""
+    rows = table().loc[table()["entrepot_for"] != "", ["iso3", "entrepot_for"]]
+    return (str(rows.iloc[0, 0]), str(rows.iloc[0, 1])) if len(rows) else ("", "")

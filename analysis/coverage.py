@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
 from . import indicators
-from .paths import REFERENCE
+from . import paths
 from .products import report_groups
 from .schema import DEFAULT_COVERAGE, WORLD
 
@@ -26,10 +27,14 @@ WORLD_DEPENDENT = ["RCA", "RSCA", "share", "EI", "II"]
 OUTSIDE = "year not given by the source this series is drawn from (another source is not mixed in)"
 
 
-@lru_cache(maxsize=1)
 def reference() -> pd.DataFrame:
     """data/reference/coverages.csv: each coverage's source, world mode and wording."""
-    return pd.read_csv(REFERENCE / "coverages.csv", dtype=str, keep_default_na=False).set_index("coverage")
+    return _read(paths.reference("coverages.csv"))
+
+
+@lru_cache(maxsize=4)
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False).set_index("coverage")
 
 
 def world_mode(coverage: str) -> str:
@@ -118,7 +123,6 @@ def _kind(partner: pd.Series) -> pd.Series:
     return partner.astype(str).eq(WORLD).map({True: WORLD_LEVEL, False: BILATERAL})
 
 
-@lru_cache(maxsize=1)
 def _group_codes() -> dict[str, tuple[str, ...]]:
     return {g.key: g.codes for g in report_groups(include_optional=True)}
 

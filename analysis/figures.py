@@ -143,14 +143,14 @@ def quadrant_chart(data: pd.DataFrame, *, label: str = "") -> Figure:
         ax.text(0.5, 0.6, NOT_AVAILABLE, ha="center", transform=ax.transAxes, style="italic", color="#666666")
     for economy, path in clean.groupby("economy", sort=False):
         path = path.sort_values("year")
-        color = style.COLORS.get(str(economy), "#777777")
+        color = style.color(str(economy))
         runs = _runs(path)
         changes |= {int(run["year"].iloc[0]) for run in runs[1:]}
         for n, run in enumerate(runs):
             x, y = run["x"].to_numpy(), run["TSI"].to_numpy()
             latest = n == len(runs) - 1
             line, = ax.plot(x, y, color=color, lw=1.3, ls="-" if latest else "--", alpha=1 if latest else 0.7,
-                            marker=style.MARKERS.get(str(economy), "o"), ms=3,
+                            marker=style.marker(str(economy)), ms=3,
                             label=style.name(str(economy)) if latest else "_", zorder=3)
             figure_data.register(line, str(economy), run["year"], run["RSCA"])
             for i in range(len(x) - 1):
@@ -251,8 +251,8 @@ def _partner_lines(ax: plt.Axes, df: pd.DataFrame, partners: list[str], years: l
         for n, run in enumerate(_stretches(s)):
             if run.empty:
                 continue
-            line, = ax.plot(run["x"], run["value"], color=style.COLORS.get(partner, "#777777"),
-                            marker=style.MARKERS.get(partner, "o"), ms=3.5, lw=1.4,
+            line, = ax.plot(run["x"], run["value"], color=style.color(partner),
+                            marker=style.marker(partner), ms=3.5, lw=1.4,
                             label=style.name(partner) if n == 0 else "_")
             figure_data.register(line, partner, run["year"], run["year"])
             drawn = True

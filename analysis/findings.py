@@ -17,11 +17,11 @@ THRESHOLDS: dict[str, tuple[float, str]] = {
     "change": (0.05, "An index is said to have risen or fallen when it moved by more than 0.05 between two years "
                      "of the same source; smaller moves are 'broadly unchanged'. A trend needs at least two years "
                      "from one source and is never stated across a change of source."),
-    "dependence": (1 / 3, "The ROK is said to run a large deficit with a partner when its bilateral TSI in the "
+    "dependence": (1 / 3, "The reporter is said to run a large deficit with a partner when its bilateral TSI in the "
                           "sector is −1/3 or lower (imports at least twice exports), and a large surplus at 1/3 or "
                           "higher; between 0.1 and 1/3 in either direction it runs a surplus or a deficit, and within "
                           "0.1 of zero its trade is broadly balanced (imports and exports within about a fifth of "
-                          "each other). The values, their ratio and the partner's share of the ROK's imports are stated with it: "
+                          "each other). The values, their ratio and the partner's share of the reporter's imports are stated with it: "
                           "a bilateral deficit alone does not make a partner the main supplier."),
     "balance": (0.1, "Bilateral trade is broadly balanced when the bilateral TSI lies within 0.1 of zero."),
     "materiality": (10e6, "No judgement (balance, two-way trade, intensity) is drawn from a bilateral flow of less than "
@@ -36,8 +36,9 @@ THRESHOLDS: dict[str, tuple[float, str]] = {
     "complementarity": (0.5, "Trade with a partner is mainly two-way (intra-industry) when the Grubel–Lloyd index "
                              "is 0.5 or more and mainly one-way below 0.5; two-way trade is called integrated only "
                              "when export and import intensity both exceed 1 as well."),
-    "hong_kong": (0.10, "Where Hong Kong, China takes more than 10 % of a focus economy's exports or imports in a "
-                        "sector, the note gives the share: much of that trade is re-exported to mainland China."),
+    "hong_kong": (0.10, "Where an entrepôt economy (one the country table marks with the economy it serves) takes more "
+                        "than 10 % of a focus economy's exports or imports in a sector, the note gives the share: "
+                        "much of that trade is re-exported to the economy it serves."),
 }
 
 

@@ -96,9 +96,9 @@ def counts(rows: list[dict]) -> dict[str, int]:
 def checked_text() -> str:
     """A sentence for the methods appendix: how many sentences and claims this edition's check covered."""
     from . import config, edition
-    from .paths import ROOT
+    from .paths import report_root
 
-    rows = check(collect(ROOT), edition.current().stored.folder, float(config.load().materiality_usd))
+    rows = check(collect(report_root()), edition.current().stored.folder, float(config.load().materiality_usd))
     n = counts(rows)
     text = (f"In this edition, {n['claims']:,} claims in {n['sentences']:,} generated sentences were checked: "
             f"{n['confirmed']:,} confirmed and {n['contradicted']:,} contradicted")

@@ -16,12 +16,18 @@ from typing import Callable
 import pandas as pd
 
 from . import comtrade_api, countries, coverage, importers, indicators, store, synthetic
-from .paths import PACKAGE, PROCESSED, REFERENCE, ROOT
+from .paths import PACKAGE, ROOT, processed_dir, reference
 from .schema import validate_flows, validate_totals
 
-# Code whose change makes an imported edition stale.
+# Code whose change makes an imported edition stale (and the report's tables: see `code_files`).
 CODE = [*sorted(Path(importers.__file__).parent.glob("*.py")), Path(store.__file__), Path(coverage.__file__), Path(indicators.__file__),
-        Path(countries.__file__), Path(__file__), REFERENCE / "coverages.csv", REFERENCE / "products.csv"]
+        Path(countries.__file__), Path(__file__)]
+TABLES = ("coverages.csv", "products.csv", "countries.csv")
+
+
+def code_files() -> list[Path]:
+    """The code and the report's reference tables whose change makes an imported edition stale."""
+    return CODE + [reference(name) for name in TABLES]
 
 
 def read(files: list[Path], hashes: list[str], on_conflict: str = "error",
@@ -63,7 +69,7 @@ def import_paths(paths: list[Path], folder: Path, progress: Callable[[Path], Non
     files = importers.raw_files(paths)
     hashes = [store.sha256(f) for f in files]
     key = {"edition": edition, "synthetic": False, "input_hashes": hashes, "on_conflict": on_conflict,
-           "code": [store.sha256(f) for f in CODE]}
+           "code": [store.sha256(f) for f in code_files()]}
     if store.is_current(folder, key):
         return folder
     flows, totals, re_flows, inputs = read(files, hashes, on_conflict, progress)
@@ -77,17 +83,18 @@ def import_paths(paths: list[Path], folder: Path, progress: Callable[[Path], Non
 def _demo_inputs() -> list[dict]:
     """The demo's inputs are the code that generates it and the reference tables it reads."""
     files = [PACKAGE / "synthetic.py", PACKAGE / "indicators.py", PACKAGE / "coverage.py", PACKAGE / "products.py",
-             REFERENCE / "products.csv", REFERENCE / "coverages.csv"]
-    return [{"path": str(f.relative_to(ROOT)), "format": "synthetic generator", "seed": synthetic.SEED,
-             "sha256": store.sha256(f)} for f in files]
+             *(reference(name) for name in (*TABLES, *synthetic.TABLES))]
+    return [{"path": str(f.relative_to(ROOT) if f.is_relative_to(ROOT) else f), "format": "synthetic generator",
+             "seed": synthetic.SEED, "sha256": store.sha256(f)} for f in files]
 
 
-def prepare(data: store.Data = store.DEMO, root: Path = PROCESSED, on_conflict: str = "error") -> Path:
-    """Make sure the processed tables of an edition exist and are current; return the folder.
+def prepare(data: store.Data = store.DEMO, root: Path | None = None, on_conflict: str = "error") -> Path:
+    """Make sure the processed tables of an edition exist and are current; return the folder
+    (under `root`, by default the report's data/processed/).
 
     `data` is "demo" or one or more folders (or files) of raw inputs, read together.
     """
-    folder = root / store.edition_name(data)
+    folder = (root or processed_dir()) / store.edition_name(data)
     paths = store.data_paths(data)
     if paths:
         return import_paths(paths, folder, edition="sample" if store.is_sample(paths) else "full",

@@ -155,10 +155,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m analysis.preview", description=__doc__.split("\n")[0])
     parser.add_argument("--data", action="append", help="'demo' or a folder of raw data (repeatable)")
     parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free port)")
-    parser.add_argument("--root", type=Path, default=ROOT, help="the project (where _quarto.yml is)")
+    parser.add_argument("--root", "--report", type=Path, default=ROOT,
+                        help="the report (where its _quarto.yml is): the project's own, or e.g. examples/batteries")
     args = parser.parse_args(argv)
     data = args.data or ["demo"]
-    serve(args.root.resolve(), data[0] if data == ["demo"] else data, args.port)
+    from .build import use_report
+
+    serve(use_report(args.root), data[0] if data == ["demo"] else data, args.port)
 
 
 if __name__ == "__main__":

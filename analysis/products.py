@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .paths import REFERENCE
+from .paths import reference
 
 HS6 = "HS6"
-HEADINGS = "headings"
-IC_HEADING = f"{HEADINGS}/integrated circuits (heading 8542)"
+HEADINGS = "headings"   # the product table's pseudo-sector of 4-digit headings followed as a whole
 REVISION_YEARS: dict[str, int] = {"H2": 2002, "H3": 2007, "H4": 2012, "H5": 2017, "H6": 2022}
 
 
@@ -25,24 +24,25 @@ def revision_for_year(year: int) -> str:
     return current
 
 
-@lru_cache(maxsize=4)
 def load_products(path: Path | None = None) -> pd.DataFrame:
-    """Read the product table, the one reference for sectors, segments, the segments each figure
-    shows and the names the published chapter uses; codes stay strings so leading digits are kept."""
-    df = pd.read_csv(path or REFERENCE / "products.csv", dtype=str, keep_default_na=False)
+    """Read the report's product table, the one reference for sectors, segments, the segments each
+    figure shows and the names the published chapter uses; codes stay strings so leading digits are kept."""
+    return _read_products(path or reference("products.csv"))
+
+
+@lru_cache(maxsize=4)
+def _read_products(path: Path) -> pd.DataFrame:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
     df["default"] = df["default"].eq("yes")
     df["verified"] = df["verified"].eq("yes")
     return df
 
 
-def _sectors() -> dict[str, str]:
+def sectors() -> dict[str, str]:
+    """The report's sectors in the product table's order: key -> title."""
     df = load_products()
     df = df[df["sector"] != HEADINGS]
     return dict(zip(df["sector"], df["sector_title"]))
-
-
-SECTORS: dict[str, str] = _sectors()
-"""The chapter's sectors in the table's order: key -> title."""
 
 
 def figure_segments(sector: str, kind: str) -> list[str]:
@@ -63,6 +63,25 @@ def group_of_published(name: str) -> str | None:
         if name in (row.gl_figure, row.it_figure) and name != row.sector:
             return f"{row.sector}/{name}"
     return None
+
+
+def headings() -> dict[str, str]:
+    """The 4-digit headings of the product table (its `headings` rows): group key -> heading code."""
+    df = load_products()
+    return {f"{HEADINGS}/{r.segment}": str(r.code) for r in df[df["sector"] == HEADINGS].itertuples()}
+
+
+def heading_of(codes: tuple[str, ...] | list[str]) -> str:
+    """The table's heading that holds every one of the codes ('' when none does)."""
+    return next((h for h in headings().values() if codes and all(str(c).startswith(h) for c in codes)), "")
+
+
+def national_segment(name: str) -> bool:
+    """True when a segment (as the published chapter names it) exists only as national tariff lines."""
+    df = load_products()
+    rows = df[(df["segment"] == name) | (df["published_segment"] == name) | (df["gl_figure"] == name)
+              | (df["it_figure"] == name)]
+    return bool(len(rows)) and bool((rows["code_system"] != HS6).all())
 
 
 def default_products(include_optional: bool = False) -> pd.DataFrame:
@@ -88,7 +107,7 @@ def groups(include_optional: bool = False) -> list[Group]:
     """
     df = default_products(include_optional)
     out: list[Group] = []
-    for sector in _sectors():
+    for sector in sectors():
         rows = df[df["sector"] == sector]
         hs6 = tuple(rows.loc[rows["code_system"] == HS6, "code"])
         out.append(Group(sector, sector, sector, hs6))
@@ -102,10 +121,14 @@ def groups(include_optional: bool = False) -> list[Group]:
     return out
 
 
-@lru_cache(maxsize=1)
 def load_breaks() -> pd.DataFrame:
     """HS revision breaks: which heading changed in which revision and year."""
-    return pd.read_csv(REFERENCE / "hs_breaks.csv", dtype={"code_prefix": str})
+    return _read_breaks(reference("hs_breaks.csv"))
+
+
+@lru_cache(maxsize=4)
+def _read_breaks(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"code_prefix": str})
 
 
 def breaks_for(codes: tuple[str, ...] | list[str], first_year: int, last_year: int) -> list[str]:
@@ -120,11 +143,11 @@ def breaks_for(codes: tuple[str, ...] | list[str], first_year: int, last_year: i
 def report_groups(include_optional: bool = False) -> list[Group]:
     """The groups of the product table plus the figure segments that combine several segments
     (the chapter's Figure V.2 pairs MCP with flash)."""
-    return list(_report_groups(include_optional))
+    return list(_report_groups(include_optional, reference("products.csv")))
 
 
-@lru_cache(maxsize=2)
-def _report_groups(include_optional: bool) -> tuple[Group, ...]:
+@lru_cache(maxsize=4)
+def _report_groups(include_optional: bool, _table: Path) -> tuple[Group, ...]:
     base = groups(include_optional)
     known = {g.key for g in base}
     df = default_products(include_optional)

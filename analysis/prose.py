@@ -188,6 +188,13 @@ def _q(point: Point) -> str | None:
     return findings.quadrant(point.rsca, point.tsi)
 
 
+def _quadrant_words(point: Point) -> str:
+    """'quadrant IV', with the index that puts it at the quadrant's edge (within the change threshold
+    of zero), where one does: a move out of such a point is a small move across an axis."""
+    edge = [f"{name} {_num(v)}" for name, v in (("RSCA", point.rsca), ("TSI", point.tsi)) if available(v) and abs(v) <= CHANGE]
+    return f"quadrant {_q(point)}" + (f" (at its edge: {', '.join(edge)})" if edge else "")
+
+
 # --- competitiveness ---------------------------------------------------------------------------
 def _value_claims(pos: Position, point: Point, indicators: tuple[str, ...] = ("RSCA", "TSI")) -> list[Claim]:
     out = []
@@ -212,7 +219,7 @@ def _rank(positions: list[tuple[Position, Point]], indicator: str) -> tuple[list
     return ranked, clear
 
 
-def _count_word(n: int) -> str:
+def count_word(n: int) -> str:
     return {2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}.get(n, str(n))
 
 
@@ -229,7 +236,7 @@ def standing(positions: list[Position], sector: str) -> list[Sentence]:
         text = (f"In {year}, {pos.economy} had an RSCA of {_num(pt.rsca)} and a TSI of {_num(pt.tsi)} in {sector}"
                 f"{f' (quadrant {q})' if q else ''}; the other economies cannot be placed that year.")
         return [sentence(text, *_value_claims(pos, pt), _quadrant_claim(pos, pt))]
-    n = _count_word(len(placed))
+    n = count_word(len(placed))
     economies = tuple(pos.iso for pos, _ in placed)
     by_rsca, clear_r = _rank(placed, "RSCA")
     by_tsi, clear_t = _rank(placed, "TSI")
@@ -285,7 +292,7 @@ def outside(o: Outside | None, compared: int) -> list[Sentence]:
     """Which major exporters and named economies are outside the comparison (said once per sector)."""
     if o is None or not (o.exporters or o.uncovered):
         return []
-    n = _count_word(compared)
+    n = count_word(compared)
     parts = []
     cl = []
     if o.same_as:
@@ -297,13 +304,14 @@ def outside(o: Outside | None, compared: int) -> list[Sentence]:
         return [sentence(f"As in {o.same_as}, {names} {'stands' if len(o.exporters) + len(o.uncovered) == 1 else 'stand'} "
                          "outside the comparison.", *cl)]
     if o.exporters:
-        parts.append(f"{join_words(list(o.exporters.values()))}, also among the {_count_word(o.top)} largest exporters of the sector "
+        parts.append(f"{join_words(list(o.exporters.values()))}, also among the {count_word(o.top)} largest exporters of the sector "
                      f"in the source in {o.year}, {'is' if len(o.exporters) == 1 else 'are'} outside it")
         cl.append(claim("rank", indicator="X", group=o.group, partner="WLD", years=[o.year], expect=f"top{o.top}",
                         economies=tuple(o.exporters), coverage=o.coverage))
     if o.uncovered:
-        parts.append(f"{join_words(list(o.uncovered.values()))} {'does' if len(o.uncovered) == 1 else 'do'} not report "
-                     "to the source and cannot be placed")
+        one = len(o.uncovered) == 1
+        parts.append(f"{join_words(list(o.uncovered.values()))} {'is' if one else 'are'} not among the source's "
+                     f"reporters, so {'it is' if one else 'they are'} not placed in this comparison")
         cl += [claim("missing", indicator="X", group=o.group, reporter=iso, years=[o.year], coverage=o.coverage)
                for iso in o.uncovered]
     return [sentence(f"The comparison is among the {n} focus economies only: {'; '.join(parts)}.", *cl)]
@@ -352,7 +360,8 @@ def movements(positions: list[Position]) -> list[Sentence]:
             still_claims += cl
             continue
         if turned:
-            text = f"{pos.economy} moved from quadrant {q0} to quadrant {q1}" + (f": {join_words(clauses)}" if clauses else "")
+            text = (f"{pos.economy} moved from {_quadrant_words(run[0])} to {_quadrant_words(run[-1])}"
+                    + (f": {join_words(clauses)}" if clauses else ""))
         else:
             text = join_words([_subject(clauses[0], pos.economy)] + clauses[1:])
         moved.append((size + (1 if turned else 0), pos, text, cl, run))
@@ -470,7 +479,7 @@ def roles(leaders: dict[str, list[tuple[str, Position, Point, dict[str, float]]]
         cl += [claim("rank", indicator="RSCA", group=pos.group, reporter=pos.iso, partner="WLD", years=[pt.year],
                      values=vals, expect="highest", threshold=CHANGE, economies=tuple(vals), coverage=pos.coverage,
                      world=pos.world) for _, pos, pt, vals in items]
-    text = (f"Read across the sectors, the highest RSCA of the {_count_word(compared)} focus economies belongs to "
+    text = (f"Read across the sectors, the highest RSCA of the {count_word(compared)} focus economies belongs to "
             + "; ".join(parts))
     if none:
         text += f"; {join_words(none)} {'is' if len(none) == 1 else 'are'} ahead in none"
@@ -493,7 +502,7 @@ def brief_standing(positions: list[Position], sector: str) -> list[Sentence]:
         cl.append(claim("rank", indicator="RSCA", group=lead[0].group, reporter=lead[0].iso, partner="WLD",
                         years=[year], values=vals, expect="highest" if clear else "close", threshold=CHANGE,
                         economies=tuple(vals), coverage=lead[0].coverage, world=lead[0].world))
-        who = (f"{lead[0].economy} had the highest RSCA of the {_count_word(len(placed))} ({_num(lead[1].rsca)})"
+        who = (f"{lead[0].economy} had the highest RSCA of the {count_word(len(placed))} ({_num(lead[1].rsca)})"
                if clear else f"no economy was clearly ahead on RSCA")
         return [sentence(f"In {sector} in {year}, {who}, with {quads}.", *cl)]
     return [sentence(f"In {sector} in {year}, only {quads} can be placed.", *cl)]
@@ -578,7 +587,7 @@ def _change_claim(lens: Lens, p: Pair, c: Change, indicator: str, variant: str) 
                  expect=c.word, threshold=CHANGE, coverage=p.coverage)
 
 
-def _flip(p: Pair) -> str:
+def flip_clause(p: Pair) -> str:
     """A clause for a bilateral balance that changed sign over the stretch ('' otherwise): a rising
     Grubel–Lloyd index can hide a surplus turning into a deficit."""
     c = p.tsi_change
@@ -598,8 +607,8 @@ def _gl_changes(lens: Lens, pairs: list[Pair]) -> list[Sentence]:
         c = p.gl_change
         word = "flat" if c.word == "mixed" else c.word
         cl.append(_change_claim(lens, p, c, "GL", "sum"))
-        text = p.tagged(lens.several, span_values(c.first, c.last, c.fitted, len(c.years)) + _flip(p))
-        if p.tsi_change is not None and _flip(p):
+        text = p.tagged(lens.several, span_values(c.first, c.last, c.fitted, len(c.years)) + flip_clause(p))
+        if p.tsi_change is not None and flip_clause(p):
             cl.append(_change_claim(lens, p, p.tsi_change, "TSI", "standard"))
         groups.setdefault(word, []).append((p.total, text))
     first = min(p.gl_change.first_year for p in pairs)
@@ -711,8 +720,10 @@ def links(lens: Lens, partners: list[str]) -> list[Sentence]:
 
 
 # --- integrated circuits as a whole -------------------------------------------------------------
-def heading(positions: list[Position], world: str, notes: list[str]) -> list[Sentence]:
-    """RSCA of integrated circuits as a whole (heading 8542): each economy's robust trend, odd years named."""
+def heading(positions: list[Position], world: str, notes: list[str], name: str, code: str,
+            totals: str) -> list[Sentence]:
+    """RSCA of a 4-digit heading as a whole (`name`, heading `code`; exports of all goods from `totals`):
+    each economy's robust trend, odd years named."""
     out: list[Sentence] = []
     items, cl = [], []
     for pos in positions:
@@ -750,9 +761,9 @@ def heading(positions: list[Position], world: str, notes: list[str]) -> list[Sen
         items.append(detail)
     if not items:
         return []
-    text = ("Integrated circuits as a whole (heading 8542, which the 6-digit lines divide) can be followed over "
-            "every year of one source, read with a fitted trend: " + "; ".join(items) + f" (world = {world}; exports of "
-            "all goods from UNCTADstat).")
+    text = (f"{name[0].upper()}{name[1:]} as a whole (heading {code}, which the 6-digit lines divide) can be followed "
+            "over every year of one source, read with a fitted trend: " + "; ".join(items) + f" (world = {world}; "
+            f"exports of all goods from {totals}).")
     out.append(sentence(text, *cl))
     out += [sentence(n) for n in notes]
     return out

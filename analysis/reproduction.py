@@ -19,26 +19,28 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import config, edition, findings, style
+from . import config, countries, edition, findings, products, style
 from .findings import fmt, usd
-from .paths import REFERENCE
+from .paths import reference
 from .products import codes_of, group_of_published
 from .schema import WORLD
 
-NATIONAL_SEGMENTS = {"DRAM", "MCP/flash", "MCP"}
 TOLERANCE_INDEX = 0.05       # an index within ±0.05 of the published value counts as reproduced
 TOLERANCE_VALUE = 0.10       # a USD value within ±10 %
-HEADING = "8542"             # heading whose exports to the world give the scale of a change of year
 YEAR_EXPLAINS = 2.0          # a gap beyond twice (or under half) the heading's own change is more than the year explains
 OUTSIDE_SHARE = 0.05         # trade of an economy outside the world is named when it adds at least 5 %
-TAIWAN = "TWN"
 BILATERAL = ("GL", "IT", "value")
 MISMATCH_WORDS = {"segment": "other segment", "codes": "other codes", "year": "other year", "period": "other period"}
 
 
 def published() -> pd.DataFrame:
-    """The published chapter's stated values (the project's copy)."""
-    return pd.read_csv(REFERENCE / "published_values.csv", dtype={"id": str, "conflict": str, "holds": str},
+    """The published chapter's stated values (the report's copy; none when the report has no table)."""
+    path = reference("published_values.csv")
+    if not path.exists():
+        return pd.DataFrame(columns=["id", "sector", "segment", "indicator", "reporter", "partner", "direction",
+                                     "year_from", "year_to", "value_from", "value_to", "low", "high", "holds",
+                                     "kind", "note", "conflict"])
+    return pd.read_csv(path, dtype={"id": str, "conflict": str, "holds": str},
                        keep_default_na=True).fillna({"conflict": "", "holds": "end year"})
 
 
@@ -96,10 +98,12 @@ def _flow(ed: edition.Edition, coverages: list[str], year: int, reporter: str, p
 def _mismatches(row: pd.Series, group: str, year: int, proxy: bool, meta: dict,
                 first: int | None = None) -> list[tuple[str, str]]:
     """What makes the recomputation a different statement: segment, codes, year or period."""
+    from .chapter import segment_name
+
     out = []
     if proxy:
-        out.append(("segment", f"no {row['segment']} national lines for the ROK; HS {', '.join(codes_of(group))} "
-                               f"(all memory) used"))
+        out.append(("segment", f"no {row['segment']} national lines for {style.prose(row['reporter'])}; HS "
+                               f"{', '.join(codes_of(group))} ({segment_name(group)}) used"))
     wanted = codes_of(group)
     held = [c for c in wanted if c in meta.get("codes", [])]
     if len(held) < len(wanted):
@@ -162,8 +166,8 @@ def recompute(ed: edition.Edition, row: pd.Series) -> Result:
     directions = ["EI", "II"] if row["indicator"] == "IT" and row["direction"] == "both" else [indicator]
     proxy = False
     used = _pick(ed, directions[0], group, row["reporter"], partner, variant, target)
-    if used is None and row["segment"] in NATIONAL_SEGMENTS:
-        group, proxy = "memory", True
+    if used is None and products.national_segment(row["segment"]) and group_of_published(row["sector"]):
+        group, proxy = group_of_published(row["sector"]), True   # the sector's HS6 line(s) stand in
         used = _pick(ed, directions[0], group, row["reporter"], partner, variant, target)
     if used is None:
         return Result(reasons=[_absent(ed, row, group)])
@@ -226,15 +230,17 @@ def _small_flows(ed: edition.Edition, row: pd.Series, group: str, year: int, cov
 def _hong_kong(ed: edition.Edition, row: pd.Series, group: str, year: int, cov: str, meta: dict) -> str:
     """Mirrored imports from China leave out Chinese goods shipped through Hong Kong, which an importer's
     record by origin counts as imports from China: named when Hong Kong's share passes the threshold."""
-    if row["partner"] != "CHN" or row["indicator"] not in BILATERAL or row["direction"] == "export" \
+    hub, served = countries.entrepot()
+    if not hub or row["partner"] != served or row["indicator"] not in BILATERAL or row["direction"] == "export" \
             or not meta.get("imports_mirrored"):
         return ""
-    hk, cn = (_flow(ed, [cov], year, row["reporter"], p, "M", codes_of(group)) for p in ("HKG", "CHN"))
+    hk, cn = (_flow(ed, [cov], year, row["reporter"], p, "M", codes_of(group)) for p in (hub, served))
     if not findings.available(hk, cn) or hk / (hk + cn) <= findings.threshold("hong_kong"):
         return ""
-    return (f"Hong Kong: imports from Hong Kong, China ({usd(hk)} in {year}, {hk / (hk + cn):.0%} of China and Hong "
-            f"Kong together) are outside the China figure here, while an import record by origin counts Chinese "
-            f"goods shipped through Hong Kong as imports from China")
+    h, s = style.name(hub), style.name(served)
+    return (f"{h.split(',')[0]}: imports from {h} ({usd(hk)} in {year}, {hk / (hk + cn):.0%} of {s} and {h} "
+            f"together) are outside the {s} figure here, while an import record by origin counts {s}'s "
+            f"goods shipped through {h} as imports from {s}")
 
 
 def _classification(ed: edition.Edition, row: pd.Series, group: str, year: int, cov: str, value: float) -> str:
@@ -266,14 +272,16 @@ def _year_scale(ed: edition.Edition, row: pd.Series, group: str, year: int, valu
     and whether that can explain the gap (a value's gap beyond `YEAR_EXPLAINS` times that change cannot)."""
     target = int(row["year_to"])
     codes = codes_of(group)
-    if year == target or row["indicator"] != "value" or not codes or not all(c.startswith(HEADING) for c in codes):
+    heading = products.heading_of(codes)
+    if year == target or row["indicator"] != "value" or not heading:
         return ""
     exporter = row["partner"] if row["direction"] == "import" else row["reporter"]
-    covs = [n for n, m in ed.stored.manifest.get("coverages", {}).items() if HEADING in m.get("codes", [])]
-    a, b = (_flow(ed, covs, y, exporter, WORLD, "X", [HEADING]) for y in (year, target))
+    covs = [n for n, m in ed.stored.manifest.get("coverages", {}).items() if heading in m.get("codes", [])]
+    a, b = (_flow(ed, covs, y, exporter, WORLD, "X", [heading]) for y in (year, target))
     if not findings.available(a, b) or a <= 0:
         return ""
-    text = (f"{style.prose(exporter)}'s exports of all integrated circuits (HS {HEADING}) to the world changed "
+    name = next(k for k, v in products.headings().items() if v == heading).split("/", 1)[1]
+    text = (f"{style.prose(exporter)}'s exports of all {name} to the world changed "
             f"{(b / a - 1):+.0%} from {year} to {target}").replace("-", "−")
     stated = _num(row["value_to"])
     if findings.available(stated, value) and value > 0:
@@ -286,22 +294,23 @@ def _year_scale(ed: edition.Edition, row: pd.Series, group: str, year: int, valu
 
 def _outside_world(ed: edition.Edition, row: pd.Series, group: str, year: int, cov: str, meta: dict) -> str:
     """Chinese Taipei's trade when the source's world leaves it out, from a Taiwan customs file of the year."""
-    if row["indicator"] not in ("IT", "TSI", "quadrant", "trend") or TAIWAN in meta.get("reporters", [TAIWAN]):
+    taipei = countries.non_reporter()
+    if row["indicator"] not in ("IT", "TSI", "quadrant", "trend") or taipei in meta.get("reporters", [taipei]):
         return ""
     taiwan = [n for n, m in ed.stored.manifest.get("coverages", {}).items()
               if m.get("source") == "taiwan-customs" and year in m.get("years", [])]
     codes = codes_of(group)
     if row["indicator"] == "IT":
-        tw = _flow(ed, taiwan, year, TAIWAN, WORLD, "X", codes)
+        tw = _flow(ed, taiwan, year, taipei, WORLD, "X", codes)
         here = ed.stored.flows
         here = here[(here["coverage"] == cov) & (here["year"] == year) & (here["partner"] == WORLD)
                     & (here["flow"] == "X") & here["code"].isin(codes)]["value_usd"].sum()
         if not findings.available(tw) or here <= 0 or tw / here < OUTSIDE_SHARE:
             return ""
-        return (f"partner outside the world: Chinese Taipei is not in this world, yet exported {usd(tw)} of these "
+        return (f"partner outside the world: {style.name(taipei)} is not in this world, yet exported {usd(tw)} of these "
                 f"codes in {year} (Taiwan customs), {tw / here:.0%} of the {usd(float(here))} its economies exported")
     x, m = (_flow(ed, [cov], year, row["reporter"], WORLD, f, codes) for f in ("X", "M"))
-    to_tw, from_tw = (_flow(ed, taiwan, year, TAIWAN, row["reporter"], f, codes) for f in ("M", "X"))
+    to_tw, from_tw = (_flow(ed, taiwan, year, taipei, row["reporter"], f, codes) for f in ("M", "X"))
     to_tw, from_tw = (v if findings.available(v) else 0.0 for v in (to_tw, from_tw))
     if not findings.available(x, m) or x + m <= 0 or (to_tw + from_tw) / (x + m) < OUTSIDE_SHARE:
         return ""
@@ -309,7 +318,7 @@ def _outside_world(ed: edition.Edition, row: pd.Series, group: str, year: int, c
     who = style.prose(row["reporter"])
     before, after = fmt((x - m) / (x + m)), fmt((x2 - m2) / (x2 + m2))
     effect = f"unchanged at {before}" if before == after else f"{after}, not {before}"
-    return (f"partner outside the world: Chinese Taipei is not in it, yet Taiwan customs record {usd(to_tw)} of "
+    return (f"partner outside the world: {style.name(taipei)} is not in it, yet Taiwan customs record {usd(to_tw)} of "
             f"imports from {who} and {usd(from_tw)} of exports to {who} in {year}; with them {who}'s TSI would be "
             f"{effect}")
 
@@ -321,7 +330,7 @@ def _position(ed: edition.Edition, row: pd.Series, group: str, proxy: bool, cov:
     from .chapter import Sector
 
     year = int(row["year_to"])
-    s = Sector(row["sector"]) if row["sector"] in ("memory", "system", "equipment", "materials") else None
+    s = Sector(row["sector"]) if row["sector"] in products.sectors() else None
     if s is None:
         return Result(reasons=[_absent(ed, row, group)])
     path = s.quadrant_path(row["reporter"])

@@ -2,51 +2,69 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+from functools import lru_cache
+from pathlib import Path
 
-# Okabe-Ito colours (colour-blind safe), each at least 3:1 against the white background; each economy
-# keeps its colour in every figure.
-COLORS: dict[str, str] = {
-    "KOR": "#0072B2",
-    "CHN": "#D55E00",
-    "JPN": "#009E73",
-    "USA": "#B37400",   # Okabe-Ito orange (#E69F00) darkened to 3.9:1 on white (graphics need 3:1)
-    "TWN": "#CC79A7",
-    "WLD": "#4D4D4D",
-}
-MARKERS: dict[str, str] = {"KOR": "o", "CHN": "s", "JPN": "^", "USA": "D", "TWN": "v", "WLD": "X"}
-NAMES: dict[str, str] = {
-    "KOR": "ROK",
-    "CHN": "China",
-    "JPN": "Japan",
-    "USA": "United States",
-    "TWN": "Chinese Taipei",
-    "HKG": "Hong Kong, China",
-    "WLD": "World",
-}
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from .paths import reference
+
+FALLBACK_COLOR, FALLBACK_MARKER = "#777777", "o"   # an economy the colour table does not list
 PRINT_WIDTH_IN = 16 / 2.54  # figures are drawn at the width they are printed: 16 cm on A4
 LABEL_COLOR = "#B00020"
 MUTED = "#767676"   # secondary marks (quadrant numerals): the lightest grey with 4.5:1 on white
 
 
-# Names that take an article in running text.
-ARTICLE = {"KOR", "USA", "NLD", "PHL", "GBR", "ARE"}
+@lru_cache(maxsize=4)
+def _colours(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False).set_index("economy")
+
+
+def colours() -> pd.DataFrame:
+    """The report's colour table (data/reference/colours.csv): each economy keeps its colour and
+    marker in every figure; the project's colours are Okabe-Ito (colour-blind safe), each at least
+    3:1 against the white background."""
+    return _colours(reference("colours.csv"))
+
+
+def color(iso: str) -> str:
+    """The colour of an economy in every figure (grey for one the table does not list)."""
+    table = colours()
+    return str(table.loc[iso, "colour"]) if iso in table.index else FALLBACK_COLOR
+
+
+def marker(iso: str) -> str:
+    """The marker of an economy in every figure."""
+    table = colours()
+    return str(table.loc[iso, "marker"]) if iso in table.index else FALLBACK_MARKER
+
+
+def _row(iso: str) -> pd.Series | None:
+    from .countries import table
+
+    found = table().loc[table()["iso3"] == iso]
+    return found.iloc[0] if len(found) else None
 
 
 def name(iso: str) -> str:
-    """The name the report uses for an economy (in figures and tables): its short name, else the
-    country reference's name, else the code."""
-    if iso in NAMES:
-        return NAMES[iso]
-    from .countries import table
+    """The name the report uses for an economy (in figures and tables): the country table's short
+    name, else its name, else the code."""
+    row = _row(iso)
+    if row is None:
+        return iso
+    return str(row["short_name"] or row["name"])
 
-    found = table().loc[table()["iso3"] == iso, "name"]
-    return str(found.iloc[0]) if len(found) else iso
+
+def takes_article(iso: str) -> bool:
+    """Whether the economy's name takes 'the' in running text (the country table's `article`)."""
+    row = _row(iso)
+    return row is not None and row["article"] == "yes"
 
 
 def prose(iso: str, start: bool = False) -> str:
     """The name in running text: 'the ROK', 'the United States' ('The …' at a sentence start)."""
-    text = f"the {name(iso)}" if iso in ARTICLE else name(iso)
+    text = f"the {name(iso)}" if takes_article(iso) else name(iso)
     return text[0].upper() + text[1:] if start else text
 
 

@@ -10,49 +10,59 @@ tuned to any published value.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .products import HS6, REVISION_YEARS, load_products, revision_for_year
+from .paths import reference
+from .products import HEADINGS, HS6, REVISION_YEARS, load_products, revision_for_year
 from .schema import FLOW_COLUMNS, WORLD, validate_flows, validate_totals
 
 SOURCE = "synthetic"
 SEED = 20070101
 FIRST_YEAR, LAST_YEAR = 2007, 2024
-
-# Exports of all goods in 2007 (USD bn) and a rough semiconductor weight: order of magnitude only.
-ECONOMIES: dict[str, tuple[float, float]] = {
-    "KOR": (370, 1.6), "CHN": (1220, 1.2), "JPN": (710, 1.3), "USA": (1160, 1.2),
-    "TWN": (250, 1.7), "DEU": (1320, 0.6), "NLD": (480, 0.6), "SGP": (300, 1.0),
-    "MYS": (180, 0.9), "VNM": (50, 0.5), "PHL": (50, 0.6), "HKG": (350, 0.8),
-}
 REST = "rest of world"
-REST_SIZE = 8000.0
+TABLES = ("demo_economies.csv", "demo_markets.csv", "demo_roles.csv")
+"""The report's demo tables (data/reference/): which economies trade and how large they are, how large
+and how fast-growing the world market of each code is (and how a line splits into national lines),
+and who supplies and who buys each sector. Broad roles only, typed from public knowledge of the
+industry, not fitted to any statistic or published value."""
 
-# World trade of each HS6 line in 2007 (USD bn) and its yearly growth.
-MARKETS: dict[str, tuple[float, float]] = {
-    "854232": (70, 0.06), "854231": (150, 0.05), "854233": (15, 0.04), "854239": (120, 0.06),
-    "854290": (10, 0.03), "848610": (3, 0.07), "848620": (35, 0.08), "848630": (8, 0.02),
-    "848640": (4, 0.08), "848690": (15, 0.08), "903082": (5, 0.05), "903141": (3, 0.05), "381800": (15, 0.05),
-    "280461": (5, 0.04), "281111": (1, 0.04), "370790": (6, 0.04), "811292": (1, 0.03),
-}
-# Who makes and who buys each sector: (supply, demand) weights from the industry's broad structure
-# (memory made in the ROK; equipment in Japan, the United States and the Netherlands and bought by
-# the fabs of the ROK, Chinese Taipei and China; China assembling with imported chips). Broad roles
-# only, typed from public knowledge of the industry, not fitted to any statistic or published value.
-ROLES: dict[str, dict[str, tuple[float, float]]] = {
-    "memory": {"KOR": (6.0, 1.0), "CHN": (1.0, 3.0), "JPN": (0.8, 0.8), "USA": (1.0, 0.8), "TWN": (1.5, 1.2),
-               "HKG": (0.6, 2.0), "VNM": (0.3, 1.5)},
-    "system": {"KOR": (1.2, 1.3), "CHN": (0.7, 3.0), "JPN": (1.0, 0.9), "USA": (2.0, 0.8), "TWN": (4.0, 1.0),
-               "MYS": (1.5, 1.2), "SGP": (1.5, 1.0), "HKG": (0.6, 2.0)},
-    "equipment": {"KOR": (0.4, 3.0), "CHN": (0.2, 3.5), "JPN": (5.0, 0.6), "USA": (4.0, 0.8), "NLD": (4.0, 0.5),
-                  "TWN": (0.3, 3.0), "SGP": (1.0, 1.0)},
-    "materials": {"KOR": (0.8, 1.8), "CHN": (1.5, 2.0), "JPN": (3.0, 0.8), "USA": (1.5, 0.8), "DEU": (1.5, 0.7),
-                  "TWN": (0.8, 2.0)},
-}
-MEMORY_LINES = "HSK"  # national memory lines simulated for every economy, using these codes
+
+@dataclass(frozen=True)
+class Demo:
+    """The demo tables of a report, read and checked."""
+
+    economies: pd.DataFrame   # economy (REST last), exports_usd_bn (all goods, first year), sector_weight
+    markets: pd.DataFrame     # HS6 code -> world_usd_bn (first year), growth, cycle (4-year amplitude)
+    lines: pd.DataFrame       # national line -> split_of (its HS6 code), mix (its weight in the split)
+    roles: dict[str, dict[str, tuple[float, float]]]   # sector -> economy -> (supply, demand)
+
+    @classmethod
+    def load(cls) -> "Demo":
+        eco, mk, ro = (pd.read_csv(reference(n), dtype={"economy": str, "code": str, "split_of": str,
+                                                           "sector": str}, keep_default_na=False) for n in TABLES)
+        if list(eco["economy"])[-1:] != [REST]:
+            raise ValueError(f"{reference(TABLES[0])}: its last row is the economy {REST!r} (the rest of the world)")
+        split = mk["split_of"] != ""
+        products = load_products()
+        missing = sorted(set(products.loc[products["code_system"] == HS6, "code"]) - set(mk.loc[~split, "code"])
+                         - set(products.loc[products["sector"] == HEADINGS, "code"]))
+        if missing:
+            raise ValueError(f"{reference(TABLES[1])}: no demo market for code(s) {', '.join(missing)} of the "
+                             "product table; add a row with its world_usd_bn, growth and cycle")
+        markets = mk[~split].astype({"world_usd_bn": float, "growth": float, "cycle": float})
+        lines = mk[split].astype({"mix": float})
+        roles: dict[str, dict[str, tuple[float, float]]] = {}
+        for row in ro.itertuples():
+            roles.setdefault(row.sector, {})[row.economy] = (float(row.supply), float(row.demand))
+        return cls(eco.astype({"exports_usd_bn": float, "sector_weight": float}), markets, lines, roles)
+
+    @property
+    def reporters(self) -> list[str]:
+        return list(self.economies["economy"])[:-1]
 
 
 def _years() -> np.ndarray:
@@ -60,15 +70,17 @@ def _years() -> np.ndarray:
 
 
 def generate(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (flows, totals) of the demo edition; the same seed gives the same tables."""
+    """Return (flows, totals) of the demo edition from the report's demo tables; the same seed and
+    tables give the same tables."""
+    demo = Demo.load()
     rng = np.random.default_rng(seed)
-    names = list(ECONOMIES) + [REST]
+    names = list(demo.economies["economy"])
     n, years = len(names), _years()
     tt = years - FIRST_YEAR
-    codes = list(MARKETS)
+    codes = list(demo.markets["code"])
     sector_of = dict(zip(load_products()["code"], load_products()["sector"]))
-    size = np.array([v[0] for v in ECONOMIES.values()] + [REST_SIZE])
-    semi = np.array([v[1] for v in ECONOMIES.values()] + [0.8])
+    size = demo.economies["exports_usd_bn"].to_numpy()
+    weight = demo.economies["sector_weight"].to_numpy()
 
     # Totals of all goods: each economy grows on its own path.
     growth = rng.normal(0.05, 0.02, n)
@@ -78,14 +90,13 @@ def generate(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     # True shipments T[e, i, k, t] = market * exporter share * destination share.
     T = np.zeros((n, n, len(codes), len(years)))
-    for k, code in enumerate(codes):
-        base, g = MARKETS[code]
-        cycle = 1 + (0.15 * np.sin(2 * np.pi * tt / 4) if code == "854232" else 0)
-        market = base * 1e9 * np.exp(g * tt) * cycle
-        roles = ROLES.get(sector_of.get(code, ""), {})
+    for k, market_row in enumerate(demo.markets.itertuples()):
+        cycle = 1 + (market_row.cycle * np.sin(2 * np.pi * tt / 4) if market_row.cycle else 0)
+        market = market_row.world_usd_bn * 1e9 * np.exp(market_row.growth * tt) * cycle
+        roles = demo.roles.get(sector_of.get(market_row.code, ""), {})
         supply = np.array([roles.get(e, (1.0, 1.0))[0] for e in names])
         demand = np.array([roles.get(e, (1.0, 1.0))[1] for e in names])
-        strength = semi * supply * rng.lognormal(0, 0.5, n)
+        strength = weight * supply * rng.lognormal(0, 0.5, n)
         drift = rng.normal(0, 0.04, n)[:, None] * tt + np.cumsum(rng.normal(0, 0.06, (n, len(years))), axis=1)
         share = strength[:, None] * np.exp(drift)
         share /= share.sum(axis=0)
@@ -99,11 +110,15 @@ def generate(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     X = T * (1 + rng.normal(0, 0.02, T.shape))
     M = T * (1 + cif[None, :, None, None]) * (1 + rng.normal(0, 0.03, T.shape))
 
-    reporters = list(ECONOMIES)
+    reporters = demo.reporters
     frames = [_bilateral_rows(X, M, names, reporters, codes, years)]
     frames.append(_world_rows(X, M, names, reporters, codes, years))
     flows = pd.concat(frames, ignore_index=True)
-    flows = pd.concat([flows, _memory_lines(flows, rng)], ignore_index=True)
+    # A line has no trade before the HS revision that created it (HS2017's electric cars, say).
+    first = {r.code: REVISION_YEARS[r.hs_revisions.split()[0]] for r in load_products().itertuples() if r.hs_revisions}
+    flows = flows[flows["year"] >= flows["code"].map(first).fillna(FIRST_YEAR)].reset_index(drop=True)
+    for parent, lines in demo.lines.groupby("split_of", sort=False):
+        flows = pd.concat([flows, _national_lines(flows, str(parent), lines, rng)], ignore_index=True)
     totals = _totals(exports_all, imports_all, names, reporters, years)
     return validate_flows(flows), validate_totals(totals)
 
@@ -152,37 +167,40 @@ def _world_rows(X, M, names, reporters, codes, years) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def _memory_lines(flows: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """Split 854232 into the national memory lines, from the year those lines are valid.
+def _national_lines(flows: pd.DataFrame, parent: str, lines: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Split an HS6 line into the national lines of the demo table (in the product table's order),
+    from the year those lines are valid.
 
-    Each exporter has its own product mix (DRAM, SRAM, flash, MCP), tilted by each trading
-    pair's taste and drifting over time; both reports of a shipment use the same split, so mirror
-    consistency holds.
+    Each exporter has its own product mix (drawn around the table's `mix` weights), tilted by each
+    trading pair's taste and drifting over time; both reports of a shipment use the same split, so
+    mirror consistency holds.
     """
-    products = load_products()
-    lines = products[(products["code_system"] == MEMORY_LINES)]
-    first_year = max(FIRST_YEAR, REVISION_YEARS[lines["hs_revisions"].iloc[0].split()[0]])
-    memory = flows[(flows["code"] == "854232") & (flows["year"] >= first_year)].copy()
-    exporter = np.where(memory["flow"] == "X", memory["reporter"], memory["partner"])
+    products = load_products().set_index("code")
+    lines = lines.set_index("code").reindex([c for c in products.index if c in set(lines["code"])])
+    systems = products.loc[lines.index, "code_system"]
+    first_year = max(FIRST_YEAR, REVISION_YEARS[products.loc[lines.index[0], "hs_revisions"].split()[0]])
+    part_of = flows[(flows["code"] == parent) & (flows["year"] >= first_year)].copy()
+    exporter = np.where(part_of["flow"] == "X", part_of["reporter"], part_of["partner"])
     economies = sorted(set(exporter))
-    mix = rng.dirichlet([6, 1, 4, 2], len(economies))
+    mix = rng.dirichlet(lines["mix"].to_numpy(), len(economies))
     mix_of = dict(zip(economies, mix))
-    importer = np.where(memory["flow"] == "X", memory["partner"], memory["reporter"])
+    importer = np.where(part_of["flow"] == "X", part_of["partner"], part_of["reporter"])
     pairs = sorted(set(zip(exporter, importer)))
     taste_of = dict(zip(pairs, rng.lognormal(0, 0.5, (len(pairs), len(lines)))))
+    middle = (len(lines) - 1) / 2
     out = []
-    for j, code in enumerate(lines["code"]):
-        part = memory.copy()
+    for j, code in enumerate(lines.index):
+        part = part_of.copy()
         part["code"] = code
-        part["code_system"] = MEMORY_LINES
+        part["code_system"] = systems[code]
         weight = np.array([mix_of[e][j] * taste_of[(e, i)][j] for e, i in zip(exporter, importer)])
-        tilt = 1 + 0.03 * (part["year"].to_numpy() - first_year) * (j - 1.5) / 1.5
+        tilt = 1 + 0.03 * (part["year"].to_numpy() - first_year) * ((j - middle) / middle if middle else 0.0)
         part["value_usd"] = part["value_usd"].to_numpy() * weight * tilt
         out.append(part)
     result = pd.concat(out, ignore_index=True)
-    # Keep each flow's lines summing to its 854232 value.
+    # Keep each flow's lines summing to its HS6 value.
     key = ["year", "reporter", "partner", "flow"]
-    result["value_usd"] *= (memory.set_index(key)["value_usd"].reindex(pd.MultiIndex.from_frame(result[key])).to_numpy()
+    result["value_usd"] *= (part_of.set_index(key)["value_usd"].reindex(pd.MultiIndex.from_frame(result[key])).to_numpy()
                             / result.groupby(key)["value_usd"].transform("sum").to_numpy())
     return result
 
@@ -240,8 +258,8 @@ def baci_files(folder: Path, years: list[int], *, rows: int, economies: int = 20
 
 
 def _baci_isos(n: int) -> list[str]:
-    """n distinct three-letter codes, the real focus economies first."""
-    head = ["KOR", "CHN", "JPN", "USA", "TWN", "DEU", "NLD", "SGP", "MYS", "VNM"]
+    """n distinct three-letter codes, the demo's economies first."""
+    head = list(pd.read_csv(reference(TABLES[0]), dtype=str, keep_default_na=False)["economy"])[:-1]
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     rest = (f"Z{a}{b}" for a in letters for b in letters)
     return (head + [next(rest) for _ in range(max(0, n - len(head)))])[:n]

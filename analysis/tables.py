@@ -38,7 +38,7 @@ def synthesis() -> pd.DataFrame:
 
     cfg = config.load()
     rows = []
-    for key in products.SECTORS:
+    for key in products.sectors():
         s = Sector(key)
         for econ in cfg.focus:
             run = s.quadrant_path(econ)

@@ -19,20 +19,25 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import findings, indicators
+from . import countries, findings, indicators, style
 from .products import codes_of
 from .schema import WORLD
 
-TAIWAN = "TWN"
 STATED, WITH_FLOW, WITH_TWN = "stated", "with-flow", "with-twn"
 ALTERNATIVES: dict[str, str] = {
     STATED: "the world the figure's note states",
     WITH_FLOW: "only the economies of the file with a recorded flow of the sector (the source's reporting floor "
                "decides who is in the world)",
-    WITH_TWN: "the stated world plus Chinese Taipei, its exports to the same economies taken from Taiwan customs "
+    WITH_TWN: "the stated world plus {name}, its exports to the same economies taken from Taiwan customs "
               "and cut at the same floor",
 }
-TAIWAN_COVERAGES = ("taiwan-portal", "taiwan-ccc")   # preferred first: one source per year
+"""The worlds of RSCA; {name} is the economy that does not report to UN Comtrade (`countries.non_reporter`)."""
+TAIWAN_COVERAGES = ("taiwan-portal", "taiwan-ccc")   # its own customs files, preferred first: one source per year
+
+
+def world_text(world: str) -> str:
+    """The wording of one of the `ALTERNATIVES`."""
+    return ALTERNATIVES[world].format(name=style.name(countries.non_reporter()))
 KEYS = ["coverage", "group", "reporter", "year"]
 
 
@@ -51,7 +56,7 @@ def taiwan_exports(flows: pd.DataFrame, panel: pd.DataFrame,
     flows under the floor are dropped as the panel's source drops its own. Returns the rows, as
     rows of the panel's coverage with their world (sum over the partners), and {year: source}.
     """
-    own = flows[(flows["reporter"] == TAIWAN) & (flows["flow"] == "X") & ~flows["mirror"].astype(bool)
+    own = flows[(flows["reporter"] == countries.non_reporter()) & (flows["flow"] == "X") & ~flows["mirror"].astype(bool)
                 & flows["coverage"].isin(TAIWAN_COVERAGES) & (flows["code_system"] == "HS6")]
     name = str(panel["coverage"].iloc[0])
     rows, used = [], {}
@@ -98,7 +103,7 @@ def alternatives(flows: pd.DataFrame, totals: pd.DataFrame, meta: dict[str, dict
         for group, year in zip(out["group"], out["year"]):
             need = set(codes_of(group)) & panel_codes.get(int(year), set())
             if int(year) not in used:
-                reasons.append(f"no file gives Chinese Taipei's exports in {int(year)}")
+                reasons.append(f"no file gives {style.name(countries.non_reporter())}'s exports in {int(year)}")
             elif not need <= used[int(year)][1]:
                 reasons.append(f"the Taiwan customs file for {int(year)} does not hold every code of the sector")
             else:
@@ -158,9 +163,9 @@ def of_edition(ed) -> pd.DataFrame:
 def sensitivity(sectors: list[str] | None = None) -> pd.DataFrame:
     """Every point of the competitiveness figures of the current edition with its RSCA in each world."""
     from .chapter import Sector
-    from .products import SECTORS
+    from . import products
 
-    frames = [Sector(k).world_sensitivity() for k in (sectors or list(SECTORS))]
+    frames = [Sector(k).world_sensitivity() for k in (sectors or list(products.sectors()))]
     frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -169,7 +174,7 @@ def sensitivity_sentence(rows: pd.DataFrame) -> str:
     """When a quadrant depends on the choice of world, in words (generated from the table's rows)."""
     from . import style
     from .findings import fmt, join_words
-    from .products import SECTORS
+    from . import products
 
     if rows.empty:
         return "No competitiveness figure of this edition shows RSCA, so no quadrant depends on a world."
@@ -181,10 +186,10 @@ def sensitivity_sentence(rows: pd.DataFrame) -> str:
     text = (f"Of the {len(alt)} positions with an alternative world, ")
     if hit.empty:
         return text + "none changes quadrant with the choice of world (TSI held at its stated value)."
-    cases = [f"{style.prose(r.economy)} in {SECTORS[r.sector]}, {r.year} (RSCA {fmt(r.stated)} in the stated world, "
+    cases = [f"{style.prose(r.economy)} in {products.sectors()[r.sector]}, {r.year} (RSCA {fmt(r.stated)} in the stated world, "
              + ", ".join(f"{fmt(getattr(r, col))} {label}" for col, label in
                          (("with_flow", "with only the economies with a recorded flow"),
-                          ("with_twn", "with Chinese Taipei")) if not pd.isna(getattr(r, col)))
+                          ("with_twn", f"with {style.name(countries.non_reporter())}")) if not pd.isna(getattr(r, col)))
              + ")" for r in hit.rename(columns={WITH_FLOW: "with_flow", WITH_TWN: "with_twn"}).itertuples()]
     verb = "changes" if len(hit) == 1 else "change"
     return (text + f"{len(hit)} {verb} quadrant with the choice of world, TSI held at its stated value: "
@@ -197,13 +202,14 @@ def sensitivity_markdown() -> "Markdown":
 
     from . import edition, style
     from .findings import fmt, span
-    from .products import SECTORS
+    from . import products
     from .tables import pipe_table
 
     rows = sensitivity()
+    taipei = f"With {style.name(countries.non_reporter())}"
     if rows.empty or rows[[WITH_FLOW, WITH_TWN, WORLD_ROWS]].isna().all().all():
         return Markdown(sensitivity_sentence(rows))
-    rows = rows.sort_values(["sector", "economy", "year"], key=lambda c: c.map(list(SECTORS).index)
+    rows = rows.sort_values(["sector", "economy", "year"], key=lambda c: c.map(list(products.sectors()).index)
                             if c.name == "sector" else c)
 
     def cell(value: float, reason: object) -> str:
@@ -218,7 +224,7 @@ def sensitivity_markdown() -> "Markdown":
         "TSI": [fmt(v) for v in rows["TSI"]],
         "RSCA, stated world": [fmt(v) for v in rows[STATED]],
         "Only economies with a flow": [cell(v, None) for v in rows[WITH_FLOW]],
-        "With Chinese Taipei": [cell(v, r) for v, r in zip(rows[WITH_TWN], rows["reason_" + WITH_TWN])],
+        taipei: [cell(v, r) for v, r in zip(rows[WITH_TWN], rows["reason_" + WITH_TWN])],
         "Exports to the World, another source": [
             "—" if pd.isna(v) else f"{fmt(v)} (HS {', '.join(c)})" for v, c in zip(rows[WORLD_ROWS], rows["world_rows_codes"])],
         "Quadrant depends on the world": ["yes" if d else ("no" if alt else "—") for d, alt in
@@ -229,16 +235,16 @@ def sensitivity_markdown() -> "Markdown":
     used = rows[rows[WITH_TWN].notna()].groupby("taiwan_source")["year"].unique()
     sources = [f"{meta.get(str(c), {}).get('description', c)} ({span(y)})" for c, y in used.items()]
     notes = [f"Worlds: *stated*, {ALTERNATIVES[STATED]}; *only economies with a flow*, {ALTERNATIVES[WITH_FLOW]}; "
-             f"*with Chinese Taipei*, {ALTERNATIVES[WITH_TWN]}; *exports to the World, another source*: RSCA from "
+             f"*with {style.name(countries.non_reporter())}*, {world_text(WITH_TWN)}; *exports to the World, another source*: RSCA from "
              "a file whose numerator is exports to the World as reported (the same partner scope as exports of all "
              "goods), for the codes it holds; it enters the quadrant judgement only where it holds the same codes. "
              "A dash: no file gives that world."]
     if sources:
-        notes.append("Chinese Taipei's exports come from " + "; ".join(sources) + ".")
+        notes.append(f"{style.name(countries.non_reporter())}'s exports come from " + "; ".join(sources) + ".")
     if reasons:
         notes.append("“Not in the files”: " + "; ".join(reasons) + ".")
     widths = {"Sector": 10, "Economy": 8, "Year": 5, "TSI": 6, "RSCA, stated world": 8, "Only economies with a flow": 9,
-              "With Chinese Taipei": 9, "Exports to the World, another source": 12, "Quadrant depends on the world": 9}
-    notes.insert(0, "Sectors: " + "; ".join(f"*{k}*, {SECTORS[k]}" for k in dict.fromkeys(rows["sector"])) + ".")
+              taipei: 9, "Exports to the World, another source": 12, "Quadrant depends on the world": 9}
+    notes.insert(0, "Sectors: " + "; ".join(f"*{k}*, {products.sectors()[k]}" for k in dict.fromkeys(rows["sector"])) + ".")
     lead = "The table recomputes every RSCA of the competitiveness figures in each world the files allow. "
     return Markdown("\n\n".join([lead + sensitivity_sentence(rows), pipe_table(table, widths), " ".join(notes)]))

@@ -40,7 +40,7 @@ def test_quadrant_chart():
     assert "RSCA" in ax.get_xlabel() and "TSI" in ax.get_ylabel()
     lines = {line.get_label(): line for line in ax.get_lines() if not line.get_label().startswith("_")}
     assert set(lines) == {"ROK", "China"}
-    assert lines["ROK"].get_color() == style.COLORS["KOR"]
+    assert lines["ROK"].get_color() == style.color("KOR")
     assert list(lines["ROK"].get_xdata()) == [0.6, 0.5, 0.4]
     t = texts(fig)
     assert {"I", "II", "III", "IV"} <= set(t)
@@ -56,7 +56,7 @@ def test_quadrant_path_is_not_joined_across_a_change_of_coverage():
     data = quadrant_data()[quadrant_data()["economy"] == "KOR"].assign(coverage=["bulk", "panel", "panel"])
     fig = figures.quadrant_chart(data)
     ax = fig.axes[0]
-    runs = [line for line in ax.get_lines() if len(line.get_xdata()) and line.get_color() == style.COLORS["KOR"]]
+    runs = [line for line in ax.get_lines() if len(line.get_xdata()) and line.get_color() == style.color("KOR")]
     assert [list(r.get_xdata()) for r in runs] == [[0.6], [0.5, 0.4]]
     assert runs[0].get_linestyle() == "--" and runs[1].get_linestyle() == "-"
     assert len(ax.patches) == 1                        # no arrow across the break
@@ -157,7 +157,7 @@ def gl_rows(values: dict[str, list[float]], years: list[int]) -> pd.DataFrame:
 def drawn_points(ax) -> dict[str, list[tuple[float, float]]]:
     """(x, y) of every drawn point by legend name (all runs of a partner together)."""
     out: dict[str, list[tuple[float, float]]] = {}
-    names = {style.COLORS[p]: style.name(p) for p in ("CHN", "JPN", "USA", "WLD")}
+    names = {style.color(p): style.name(p) for p in ("CHN", "JPN", "USA", "WLD")}
     for line in ax.get_lines():
         if line.get_color() in names:
             out.setdefault(names[line.get_color()], []).extend(zip(line.get_xdata(), line.get_ydata()))
@@ -201,7 +201,7 @@ def test_zero_is_drawn_whole_and_missing_stays_a_gap():
                 figures.it_chart(data.assign(direction="export"), segments=["S"], partners=["JPN"],
                                  years=[2019, 2020, 2021, 2022])):
         ax = fig.axes[0]
-        runs = [list(line.get_ydata()) for line in ax.get_lines() if line.get_color() == style.COLORS["JPN"]]
+        runs = [list(line.get_ydata()) for line in ax.get_lines() if line.get_color() == style.color("JPN")]
         assert runs == [[0.0], [0.4, 0.5]]                  # 0 is a point; 2020 is a gap, not joined over
         low, high = ax.get_ylim()
         # a marker of 3.5 pt centred on 0 lies wholly inside the axes

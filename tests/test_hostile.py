@@ -398,7 +398,7 @@ def small_store(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--query", "bogus"], "unknown query 'bogus': choose one of rsca_tsi, pairs (--query)"),
+    (["--query", "bogus"], "unknown query 'bogus': choose one of rsca_tsi, pairs, pairs_aggregate (--query)"),
     (["--query", "pairs", "--pair", "KOR-CHN"], "--pair 'KOR-CHN': write a pair as REPORTER:PARTNER"),
     (["--query", "pairs", "--pair", "KOR:CHN'; DROP TABLE x; --"], "write a pair as REPORTER:PARTNER"),
 ])
@@ -543,9 +543,7 @@ def test_markup_in_a_file_name_is_printed_as_text(tmp_path, capsys):
 
 
 def test_import_reports_what_it_left_out(tmp_path, capsys, monkeypatch):
-    from analysis import paths
-
-    monkeypatch.setattr(paths, "PROCESSED", tmp_path / "processed")
+    monkeypatch.setenv("TRADE_REPORT_PROCESSED", str(tmp_path / "processed"))
     data = tmp_path / "data"
     data.mkdir()
     write(data, "a.csv", GOOD + "854232,2019,KOR,KOR,999\n")

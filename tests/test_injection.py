@@ -263,7 +263,7 @@ def test_a_hostile_partner_code_stops_the_import(tmp_path, capsys, value, shape)
 
     from analysis import store
     from analysis.__main__ import main
-    from analysis.paths import PROCESSED
+    from analysis.paths import processed_dir
 
     folder = tmp_path / "raw"
     folder.mkdir()
@@ -280,7 +280,7 @@ def test_a_hostile_partner_code_stops_the_import(tmp_path, capsys, value, shape)
     said = capsys.readouterr()
     message = (said.out + said.err).replace("\n", "")        # the console wraps long lines
     assert "a.json" in message or "a.csv" in message or "economy code" in message
-    assert not (PROCESSED / store.edition_name([folder])).exists()
+    assert not (processed_dir() / store.edition_name([folder])).exists()
 
 
 _texts = st.lists(st.text(st.characters(exclude_categories=("Cs", "Co", "Cn"), exclude_characters="¶"), min_size=1,

@@ -56,7 +56,7 @@ def test_who_is_outside_the_comparison_is_said():
     text = text_of(out)
     assert "among the three focus economies only" in text
     assert "the United States, also among the five largest exporters" in text
-    assert "Chinese Taipei does not report to the source" in text
+    assert "Chinese Taipei is not among the source's reporters, so it is not placed in this comparison" in text
     assert {c.kind for c in out[0].claims} == {"rank", "missing"}
 
 
@@ -76,7 +76,7 @@ def test_a_smaller_disadvantage_is_not_a_stronger_advantage():
 
 def test_turning_quadrants_is_said_with_both_changes():
     text = text_of(prose.movements([MATERIALS[1]]))
-    assert "China moved from quadrant III to quadrant I: it gained a comparative advantage (RSCA −0.05 to 0.14)" in text
+    assert "China moved from quadrant III (at its edge: RSCA −0.05) to quadrant I: it gained a comparative advantage (RSCA −0.05 to 0.14)" in text
 
 
 def test_no_movement_is_said_once_for_all():
@@ -98,13 +98,13 @@ def heading_positions() -> list[Position]:
 
 
 def test_one_odd_year_does_not_make_a_trend():
-    text = text_of(prose.heading(heading_positions(), "the reporters", []))
+    text = text_of(prose.heading(heading_positions(), "the reporters", [], "integrated circuits", "8542", "UNCTADstat"))
     assert "China's RSCA fell" not in text
     assert "China's RSCA has stayed between −0.03 and −0.01 since 2014 (−0.02 in 2023), after 0.19 in 2013, a year that stands apart" in text
 
 
 def test_a_flat_end_to_end_change_does_not_hide_the_peak():
-    text = text_of(prose.heading(heading_positions(), "the reporters", []))
+    text = text_of(prose.heading(heading_positions(), "the reporters", [], "integrated circuits", "8542", "UNCTADstat"))
     assert "broadly unchanged" not in text
     assert "the ROK's RSCA" in text and "to 0.66 (2018)" in text
 

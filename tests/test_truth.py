@@ -167,7 +167,9 @@ def test_rsca_of_the_panel_uses_the_panels_totals(sample_edition):
 
 def test_rsca_of_heading_8542_over_the_comtrade_plus_reporters(sample_edition):
     from analysis.edition import current
-    from analysis.products import IC_HEADING
+    from analysis.products import headings
+
+    IC_HEADING = next(k for k, v in headings().items() if v == "8542")
 
     value = current().value("RSCA", IC_HEADING, "KOR", "WLD", 2019, "standard")
     assert 0.5 < value < 0.7
@@ -233,7 +235,7 @@ def test_reproduction_reasons_are_specific(sample_edition):
 
     df = reproduction.table().set_index("ID")
     reasons = df["Reasons for a gap, from the data"]
-    assert "no DRAM national lines for the ROK; HS 854232 (all memory) used" in reasons["M3"]
+    assert "no DRAM national lines for the ROK; HS 854232 (all memory semiconductors) used" in reasons["M3"]
     assert "no 2023 data; 2022 used" in reasons["E4"]
     assert "3 of the group's 5 codes in the source" in reasons["T4"]
     assert "mirrored from partners' exports" in reasons["E5"]
@@ -265,9 +267,15 @@ def test_recommendation_evidence_follows_the_numbers(sample_edition):
 
     from analysis import claims
 
-    first = claims.plain(conclusion.evidence_sentences(1))
+    first = claims.plain(conclusion.evidence_sentences("deficits"))
     assert "In its trade with Japan" in first and "imports at least twice what it exports" in first
     assert "semiconductor manufacturing equipment (TSI −" in first and "relies on" not in first
-    for n in range(1, 6):
-        text = claims.plain(conclusion.evidence_sentences(n))
+    rising = claims.plain(conclusion.evidence_sentences("rising"))
+    assert ("semiconductor materials and parts with China (2019–2022: 0.74 to 0.79, as the surplus turned into a "
+            "deficit: TSI 0.26 to −0.21, a reversal of the balance rather than deeper two-way trade)") in rising
+    balance = claims.plain(conclusion.evidence_sentences("balance", "materials"))
+    assert "(read from 3 of its 5 codes: HS 381800, 280461, 811292)" in balance
+    for kind, sector in (("deficits", None), ("one-way", None), ("balance", "materials"), ("rising", None),
+                         ("standing", "equipment")):
+        text = claims.plain(conclusion.evidence_sentences(kind, sector))
         assert text and "n/a" not in text and "nan" not in text.split()

@@ -281,5 +281,15 @@ def test_the_notes_give_china_and_hong_kong_together_where_hong_kong_passes_the_
     row = s.china_hong_kong("memory").iloc[-1]
     note = s.note("gl")
     assert "With China and Hong Kong, China taken together as one partner" in note
-    assert f"GL {row['GL']:.2f}" in note and "22% of the ROK's exports" in note
+    assert f"{row['GL']:.2f} in {int(row['year'])}" in note and "22% of the ROK's exports" in note
     assert Sector("equipment").china_hong_kong_notes("gl") == []       # Hong Kong under 10 % there
+
+
+def test_the_combined_index_says_when_it_moves_against_the_index_with_china_alone(sample):
+    """SoC and other ICs: with Hong Kong, China taken in, the ROK's index with China rose from 2019 to 2022
+    while with China alone it fell; the note says so rather than showing the latest year only."""
+    from analysis.chapter import Sector
+
+    note = Sector("system").note("gl")
+    assert ("GL 0.70 in 2019 and 0.84 in 2022, so the index rose with the two together while with China alone "
+            "it fell (0.85 to 0.74)") in note

@@ -41,6 +41,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Iterable
 
+from .. import countries
 from ..errors import DataImportError
 from ..schema import FLOW_COLUMNS, MAX_FLOW_USD, TOTAL_COLUMNS, WORLD
 from . import base
@@ -227,10 +228,12 @@ def country_frame(df: "pd.DataFrame", path: Path, shown: str) -> tuple["pd.DataF
     names = df[name_col].str.strip() if name_col else iso
     taipei = (code == TAIPEI_CODE) | (iso == TAIPEI_ISO)
     proper = iso.str.fullmatch(r"[A-Z]{3}") & ~taipei
-    mapped = iso.where(proper, "M49:" + code.astype(str)).where(~taipei, "TWN")
+    own = countries.non_reporter()
+    mapped = iso.where(proper, "M49:" + code.astype(str)).where(~taipei, own)
     notes = []
     if taipei.any():
-        notes.append(f"BACI's {TAIPEI_CODE} ({TAIPEI_ISO}, 'Other Asia, nes') is Chinese Taipei: read as TWN")
+        notes.append(f"BACI's {TAIPEI_CODE} ({TAIPEI_ISO}, 'Other Asia, nes') is {countries.table().set_index('iso3').loc[own, 'name']}: "
+                     f"read as {own}")
     kept = ~proper & ~taipei
     if kept.any():
         shown_rows = [f"{c} {n} ({i or 'no ISO3'})" for c, n, i in zip(code[kept], names[kept], iso[kept])]

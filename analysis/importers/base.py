@@ -297,6 +297,17 @@ def ceiling(code: pd.Series) -> float | None:
     return schema.MAX_TOTAL_USD if code.str.strip().str.upper().isin(["TOTAL", "AG0"]).any() else None
 
 
+def reporter_of(coverage: str) -> str:
+    """The economy a national source reports for (data/reference/coverages.csv, column `reporter`)."""
+    from ..coverage import reference
+
+    ref = reference()
+    found = str(ref.loc[coverage, "reporter"]) if coverage in ref.index else ""
+    if not found:
+        raise DataImportError(f"coverages.csv names no reporter for the national source {coverage!r}")
+    return found
+
+
 def frame(source: str, **cols) -> pd.DataFrame:
     """Canonical flow rows from column values (scalars broadcast); `read` sets the coverage."""
     df = pd.DataFrame(cols)

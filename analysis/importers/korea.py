@@ -57,7 +57,7 @@ def read(path: Path) -> Imported:
                               f"{df['country'].iloc[row]} {years[row]}; remove one")
     partner = base.economies(df["country"], path, "country")
     revs = [revision_for_year(y) for y in years]
-    parts = [base.frame(SOURCE, year=years, reporter="KOR", partner=partner, flow=flow, code=code.to_numpy(),
+    parts = [base.frame(SOURCE, year=years, reporter=base.reporter_of("korea-customs"), partner=partner, flow=flow, code=code.to_numpy(),
                         code_system="HSK", hs_revision=revs, value_usd=base.values(df[col], path, col))
              for flow, col in (("X", "export_usd"), ("M", "import_usd"))]
     flows, notes = base.self_trade(pd.concat(parts, ignore_index=True))

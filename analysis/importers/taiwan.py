@@ -43,13 +43,13 @@ def read_ccc(path: Path) -> Imported:
         raise DataImportError(f"{path}: line {base.line(df, row)}: HS Code is not an 11-digit CCC line: "
                               f"{code.iloc[row]!r}")
     partner = base.economies(df["Country"], path, "Country")
-    lines = base.frame(SOURCE, year=years, reporter="TWN", partner=partner, flow="X", code=code.to_numpy(),
+    lines = base.frame(SOURCE, year=years, reporter=base.reporter_of("taiwan-ccc"), partner=partner, flow="X", code=code.to_numpy(),
                        code_system="CCC", hs_revision=[revision_for_year(y) for y in years],
                        value_usd=base.values(df["Export Value (USD)"], path, "Export Value (USD)"))
     lines, notes = base.self_trade(lines)
     flows = base.with_world(base.with_hs6(lines))
     out = Imported(path, "Taiwan customs CCC lines by destination", flows[FLOW_COLUMNS], notes=notes)
-    out.notes.append("Taiwan's exports to the world are the sums over all destinations")
+    out.notes.append("the reporter's exports to the world are the sums over all destinations")
     return out
 
 
@@ -64,14 +64,14 @@ def read_portal(path: Path) -> Imported:
         raise DataImportError(f"{path}: line {base.line(df, row)}: Imports/Exports must be Imports or Exports, "
                               f"not {df['Imports/Exports'].iloc[row]!r}")
     partner = base.economies(df["Country(Area)"], path, "Country(Area)")
-    flows = base.frame(SOURCE, year=years, reporter="TWN", partner=partner, flow=flow.to_numpy(),
+    flows = base.frame(SOURCE, year=years, reporter=base.reporter_of("taiwan-portal"), partner=partner, flow=flow.to_numpy(),
                        code=base.codes(df["Commodity Code"], path, "Commodity Code", HS6).to_numpy(), code_system=HS6,
                        hs_revision=[revision_for_year(y) for y in years],
                        value_usd=base.values(df["Value(USD$ 1000)"], path, "Value(USD$ 1000)", scale=1000))
     flows, notes = base.self_trade(flows)   # re-imports of own goods are not trade with a partner
     flows = base.sum_rows(flows)
     out = Imported(path, "Taiwan customs portal (thousand USD)", base.with_world(flows)[FLOW_COLUMNS], notes=notes)
-    out.notes.append("values converted from thousand USD; Taiwan's trade with the world is the sum over partners")
+    out.notes.append("values converted from thousand USD; the reporter's trade with the world is the sum over partners")
     return out
 
 

@@ -84,8 +84,8 @@ def read_unctad(path: Path) -> Imported:
                            "source": UNCTAD})
     out = Imported(path, "UNCTADstat merchandise totals (million USD)", pd.DataFrame(columns=FLOW_COLUMNS), totals,
                    notes=notes)
-    out.notes.append("totals of all goods in millions of USD, converted; United States is M49 840 and Chinese "
-                     "Taipei 158")
+    out.notes.append("totals of all goods in millions of USD, converted; economies are M49 numbers (840 and 158, "
+                     "not Comtrade's 842 and 490)")
     return out
 
 

@@ -26,7 +26,7 @@ import pypandoc
 import yaml
 
 from .. import escape
-from ..paths import FIGURES_FROM_SVG_ENV, PACKAGE, PREVIOUS_ENV, REFERENCE, ROOT, figures_dir
+from ..paths import FIGURES_FROM_SVG_ENV, PACKAGE, PREVIOUS_ENV, REFERENCE, ROOT, figures_dir, report_root
 from . import cite, web
 from .execute import Executed, RenderError, execute
 from .qmd import parse
@@ -103,7 +103,8 @@ def freeze_key(chapter_text: str, cfg: dict, edition_dir: Path | None, package: 
     digest = hashlib.sha256(chapter_text.encode())
     digest.update(_hash_files([p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
                                and p.suffix in (".py", ".csv", ".typ", ".html", ".css")]).encode())
-    digest.update(_hash_files([p for p in REFERENCE.glob("*.csv")]).encode())
+    tables = {*REFERENCE.glob("*.csv"), *(report_root() / "data" / "reference").glob("*.csv")}
+    digest.update(_hash_files(list(tables)).encode())
     manifest = edition_dir / "manifest.json" if edition_dir else None
     digest.update(manifest.read_bytes() if manifest and manifest.exists() else b"no-manifest")
     previous = os.environ.get(PREVIOUS_ENV)   # the edition the changes appendix compares with

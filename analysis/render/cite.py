@@ -10,10 +10,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-KEYWORDS = ("semiconductors", "trade", "China", "Japan", "Republic of Korea", "supply chain resilience",
-            "revealed comparative advantage", "Grubel–Lloyd", "trade intensity")
-
-
 @dataclass(frozen=True)
 class Citation:
     title: str
@@ -23,6 +19,7 @@ class Citation:
     date: str          # the build date, ISO
     vintage: str       # the data's vintage in words
     licence: str       # "" when _quarto.yml states none
+    keywords: tuple[str, ...] = ()   # report: keywords in _quarto.yml
 
     @property
     def full_title(self) -> str:
@@ -53,7 +50,8 @@ def citation(cfg: dict, edition_dir: Path | None, date: str) -> Citation:
     authors = " and ".join(author) if isinstance(author, list) else str(author)
     return Citation(str(book.get("title", "")), str(book.get("subtitle", "")), authors,
                     str(manifest.get("edition", "full")), date, vintage(manifest),
-                    str(cfg.get("license") or book.get("license") or ""))
+                    str(cfg.get("license") or book.get("license") or ""),
+                    tuple(str(k) for k in (cfg.get("report") or {}).get("keywords") or ()))
 
 
 def _bib(value: str) -> str:
@@ -89,7 +87,7 @@ def typst_string(value: str) -> str:
 
 def typst_document(c: Citation) -> str:
     """The PDF's metadata: Title, Author, Subject (the subtitle) and Keywords."""
-    keywords = ", ".join(typst_string(k) for k in KEYWORDS)
+    keywords = ", ".join(typst_string(k) for k in c.keywords)
     return (f"#set document(title: {typst_string(c.full_title)}, author: ({typst_string(c.authors)},), "
             f"description: {typst_string(c.subtitle or c.title)}, keywords: ({keywords}))")
 
