@@ -264,14 +264,17 @@ def standing(positions: list[Position], sector: str) -> list[Sentence]:
         out.append(sentence(text, rank_claim("RSCA", lead_r, True), rank_claim("TSI", lead_t, True), *quads, *values))
         return out
     if clear_r:
-        adv = (f"{lead_r[0].economy} had the strongest comparative advantage of the {n} in {sector} "
+        # sign-aware: the highest of negative values is the weakest disadvantage, not an advantage
+        what = "strongest comparative advantage" if lead_r[1].rsca > 0 else "weakest comparative disadvantage"
+        adv = (f"{lead_r[0].economy} had the {what} of the {n} in {sector} "
                f"(RSCA {_num(lead_r[1].rsca)}, against {others(by_rsca, 'RSCA')})")
     else:
         adv = (f"{lead_r[0].economy} and {by_rsca[1][0].economy} had the highest and similar RSCA of the {n} in {sector} "
                f"({_num(lead_r[1].rsca)} and {_num(by_rsca[1][1].rsca)}"
                + (f", against {others(by_rsca[1:], 'RSCA')})" if len(by_rsca) > 2 else ")"))
     if clear_t:
-        net = (f"{lead_t[0].economy} {'also ' if lead_t[0] is lead_r[0] else ''}had the largest net-export position "
+        what = "largest net-export position" if lead_t[1].tsi > 0 else "smallest net-import position"
+        net = (f"{lead_t[0].economy} {'also ' if lead_t[0] is lead_r[0] else ''}had the {what} "
                f"(TSI {_num(lead_t[1].tsi)}, against {others(by_tsi, 'TSI')})")
     else:
         net = (f"{lead_t[0].economy} and {by_tsi[1][0].economy} had the highest and similar TSI "

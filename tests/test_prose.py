@@ -44,6 +44,15 @@ def test_leads_is_a_comparison_not_a_sign():
     assert all(set(c.economies) == {"KOR", "CHN", "JPN"} for c in ranks)
 
 
+def test_the_highest_of_negative_values_is_the_weakest_disadvantage_not_an_advantage():
+    """Both at a comparative disadvantage and both net importers: the leader is named as such."""
+    both_below = [pos("the ROK", "KOR", [(2024, -0.83, -0.40)]), pos("Japan", "JPN", [(2024, -0.71, -0.49)])]
+    text = text_of(prose.standing(both_below, "critical minerals"))
+    assert "comparative advantage" not in text and "net-export" not in text
+    assert "the ROK had the weakest comparative disadvantage of the two in critical minerals (RSCA −0.40" in text
+    assert "Japan had the smallest net-import position (TSI −0.71, against −0.83 for the ROK)" in text
+
+
 def test_close_values_are_not_ranked():
     close = [pos("the ROK", "KOR", [(2022, 0.44, 0.77)]), pos("Japan", "JPN", [(2022, 0.47, -0.08)])]
     text = text_of(prose.standing(close, "memory"))
