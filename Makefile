@@ -29,9 +29,11 @@ report: $(STAMP)
 
 # The website on http://127.0.0.1:$(PORT)/, rebuilt as chapters, the package or the data change (Ctrl-C stops it).
 PORT ?= 8000
+preview: export TRADE_REPORT_DATA := $(DATA)
 preview: export TRADE_REPORT_REPORT := $(REPORT)
+preview: export TRADE_REPORT_PORT := $(PORT)
 preview: $(STAMP)
-	$(BIN)/python -m analysis.preview $(foreach d,$(DATA),--data "$(d)") --port $(PORT) --report "$$TRADE_REPORT_REPORT"
+	$(BIN)/python -m analysis.preview --data-words "$$TRADE_REPORT_DATA" --port "$$TRADE_REPORT_PORT" --report "$$TRADE_REPORT_REPORT"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q

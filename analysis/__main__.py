@@ -58,9 +58,14 @@ def split_words(text: str) -> list[str]:
     import shlex
 
     try:
-        return shlex.split(text)
+        words = shlex.split(text)
     except ValueError as exc:
         raise ValueError(f"DATA {text!r}: {exc}; quote a folder with spaces as DATA='\"my folder\" other'") from None
+    for i in range(len(words) - 1):             # 'my data' unquoted: two words that are one folder
+        if not Path(words[i]).exists() and Path(f"{words[i]} {words[i + 1]}").exists():
+            raise ValueError(f"DATA {text!r}: {words[i]} does not exist, but '{words[i]} {words[i + 1]}' does: "
+                             f"quote a folder with spaces, as DATA='\"{words[i]} {words[i + 1]}\"'")
+    return words
 
 
 @app.callback()
@@ -222,7 +227,7 @@ def fetch(
 
     year_list = parse_years(years)
     folder = out or api.CACHE
-    requests = api.plan(year_list, preview=preview, codes=codes.split(",") if codes else None)
+    requests = api.plan(year_list, preview=preview, codes=codes.split(",") if codes is not None else None)
     cost = api.summarise(requests, preview)
     if dry_run:
         table = Table(title=f"Plan: {len(requests)} request(s) for {year_list[0]}–{year_list[-1]}")
@@ -244,7 +249,8 @@ def fetch(
                 bar.update(task, total=(bar.tasks[0].total or 0) + 1)
             bar.update(task, advance=1, description=f"{what} {request.purpose} {request.years[0]}")
 
-        report = api.refresh(requests, folder, preview=preview, refresh_cache=refresh_cache, progress=step)
+        report = api.refresh(requests, folder, preview=preview, refresh_cache=refresh_cache, progress=step,
+                             notify=lambda message: console.print(Text.assemble(("wait: ", "yellow"), message)))
     console.print(f"{report.calls} call(s), {report.cached} from the cache, {report.rows:,} rows, "
                   f"{report.retries} retr{'y' if report.retries == 1 else 'ies'}, {report.splits} split(s)")
     for gap in report.gaps:
@@ -263,7 +269,17 @@ def diff(old: Path = typer.Argument(..., help="The earlier edition (a processed 
     def folder(p: Path) -> Path:
         return p if (p / "manifest.json").exists() else pipeline.prepare([p])
 
+    if out is not None and out.is_dir():
+        raise ValueError(f"--out {out} is a folder: give the name of the CSV file to write")
     changes = revisions.diff(folder(old), folder(new))
+    if out is not None and out.exists():
+        import csv
+
+        with open(out, encoding="utf-8", errors="replace", newline="") as f:
+            ours = next(csv.reader(f), None) == [str(c) for c in changes.columns]
+        if not ours:
+            raise ValueError(f"--out {out} exists and is not a changes table this command wrote: it is kept; "
+                             "give another file name")
     counts = revisions.summary(changes)
     console.print(", ".join(f"{n:,} {k}" for k, n in counts.items()) or "no change above the thresholds")
     for row in changes[changes["kind"] == "revised"].head(20).itertuples():
@@ -329,6 +345,8 @@ def panel(store: Path = typer.Argument(..., help="A bulk store written by `inges
     query = "pairs_aggregate" if aggregate else query
     if query in panel_.PAIR_QUERIES and not pairs:
         raise ValueError("the 'pairs' query needs at least one --pair, e.g. --pair KOR:CHN")
+    if pairs and query not in panel_.PAIR_QUERIES:
+        raise ValueError(f"--pair goes with --query pairs; the {query!r} query covers every reporter")
     if engine == "duckdb":
         panel_.duckdb_run(store, query, pairs=pairs, out=out, memory_limit=memory)
     elif engine == "spark":

@@ -86,15 +86,25 @@ class ForeignFolder(ValueError):
     """An output folder holds files the project did not write: it is never replaced."""
 
 
-def refuse_foreign(final: Path, markers: tuple[str, ...], what: str) -> None:
+def refuse_foreign(final: Path, markers: tuple[str, ...], what: str, expected: tuple[str, ...] = ()) -> None:
     """Refuse to replace `final` when it is a non-empty folder without any of the `markers` (the
-    files the project writes into its own outputs), or a file: only our own outputs are replaced."""
+    files the project writes into its own outputs), or a file: only our own outputs are replaced.
+    With `expected` (glob patterns of every name the project writes at the folder's top), a folder of
+    ours that also holds anything else is refused too, naming what would be lost."""
+    import fnmatch
+
     final = Path(final)
     if final.exists() and not final.is_dir():
         raise ForeignFolder(f"{final}: is a file, not a folder; choose another output folder for {what}")
     if not final.is_dir() or not any(final.iterdir()):
         return
     if any((final / m).exists() for m in markers):
+        others = sorted(p.name for p in final.iterdir() if expected and not any(
+            fnmatch.fnmatch(p.name, pat) for pat in expected))
+        if others:
+            raise ForeignFolder(f"{final}: holds {', '.join(others[:3])}{' …' if len(others) > 3 else ''}, which "
+                                f"this project did not write there; replacing {what} would delete it, so move it "
+                                "out first or choose another folder")
         return
     raise ForeignFolder(f"{final}: the folder is not empty and is not {what} written by this project (no "
                         f"{' or '.join(markers)}); it would be replaced in whole, so choose an empty or new folder")

@@ -66,6 +66,10 @@ def _write(rel: "duckdb.DuckDBPyRelation", target: Path, partition: bool = True)
 
 
 # --- save -------------------------------------------------------------------------------------
+STORE_LAYOUT = ("manifest.json", "flows", "by_code", "totals.parquet")
+"""Every name a BACI store holds at its top: `--out` onto a store that holds anything else is refused."""
+
+
 def ingest(paths: Iterable[Path], out: Path, *, memory_limit: str = "1GB", threads: int = 2,
            min_codes: int = MIN_CODES_FOR_TOTALS) -> dict:
     """Stream BACI files into a parquet store at `out` (replaced in whole); return its manifest.
@@ -78,7 +82,7 @@ def ingest(paths: Iterable[Path], out: Path, *, memory_limit: str = "1GB", threa
 
     paths = [Path(p) for p in paths]
     out = Path(out)
-    atomic.refuse_foreign(out, ("manifest.json",), "a BACI store")
+    atomic.refuse_foreign(out, ("manifest.json",), "a BACI store", STORE_LAYOUT)
     out.parent.mkdir(parents=True, exist_ok=True)
     with atomic.build_lock(out.parent / f".{out.name}.lock", wait=True), \
             tempfile.TemporaryDirectory(dir=out.parent, prefix=".bulk-") as tmp:

@@ -150,9 +150,17 @@ def plan(years: Iterable[int], *, preview: bool = False, codes: Iterable[str] | 
     Codes default to the product table's HS codes (optional segments included); focus economies
     and partners to the report's configuration.
     """
+    import re
+
     cfg = config.load()
     years = tuple(sorted(set(int(y) for y in years)))
     table = products.load_products()
+    if codes is not None:
+        codes = [str(c).strip() for c in codes]
+        bad = [c for c in codes if not re.fullmatch(r"[0-9]{2}|[0-9]{4}|[0-9]{6}", c)]
+        if not codes or bad:
+            raise ComtradeError(f"--codes {','.join(codes)!r}: an HS code is 2, 4 or 6 digits "
+                                f"({'none given' if not codes else repr(bad[0])}), e.g. --codes 854232,8486")
     codes = tuple(codes or sorted(table.loc[table["code_system"].str.startswith("HS"), "code"]))
     focus = tuple(_m49(e) for e in (focus or cfg.focus))
     partner_iso = [p for p in dict.fromkeys([*(partners or cfg.partners), *cfg.focus]) if p not in ("WLD", countries.non_reporter())]
@@ -215,7 +223,7 @@ class Transport:
     def __init__(self, key: str | None, base_url: str | None = None, retries: int = MAX_RETRIES,
                  backoff: float = 1.0, timeout: float = REQUEST_SECONDS, sleep: Callable[[float], None] = time.sleep,
                  *, run_timeout: float = RUN_SECONDS, max_bytes: int = MAX_BODY_BYTES, max_wait: float = MAX_WAIT,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, notify: Callable[[str], None] | None = None):
         import urllib3
 
         self.key = check_key(key)
@@ -227,6 +235,7 @@ class Transport:
         self.max_bytes = max_bytes
         self.max_wait = max_wait
         self.clock = clock
+        self.notify = notify       # told of every wait before a retry, so a slow server is never silent
         self.run_ends = clock() + run_timeout
         per_read = min(READ_SECONDS, timeout)
         self.http = urllib3.PoolManager(timeout=urllib3.Timeout(connect=per_read, read=per_read), retries=False)
@@ -266,9 +275,15 @@ class Transport:
                         return payload
                 elif resp.status == 429 or resp.status >= 500:
                     problem = f"HTTP {resp.status}"
-                    wait = max(wait, retry_after(resp.headers.get("Retry-After"), self.max_wait))
+                    asked = retry_after(resp.headers.get("Retry-After"), float("inf"))
+                    if asked > self.max_wait:
+                        raise ComtradeError(f"{request.name}: HTTP {resp.status}, and the server asks to wait "
+                                            f"{min(asked, 1e9):.0f} s before trying again, more than the "
+                                            f"{self.max_wait:.0f} s this client waits; {AGAIN}")
+                    wait = max(wait, asked)
                 else:
-                    text = redact(body[:200].decode("utf-8", "replace"), self.key)
+                    # the whole body is redacted before it is cut, so no part of the key survives the cut
+                    text = redact(body.decode("utf-8", "replace"), self.key)[:200]
                     raise ComtradeError(f"{request.name}: HTTP {resp.status}: {' '.join(text.split())}")
             finally:
                 if resp is not None:
@@ -280,6 +295,8 @@ class Transport:
             if self.clock() + wait > self.run_ends:
                 raise ComtradeError(f"{request.name}: {problem}, and the run's time limit is reached; {AGAIN}")
             self.retried += 1
+            if self.notify:
+                self.notify(f"{request.name}: {problem}; retry {attempt + 1} of {self.retries} in {wait:.0f} s")
             self.sleep(wait)
         raise AssertionError("unreachable")
 
@@ -385,13 +402,15 @@ def base_url_from(value: str | None, key: str | None) -> str:
 
 def refresh(requests: list[Request], folder: Path = CACHE, *, key: str | None = None, preview: bool = False,
             refresh_cache: bool = False, transport: Transport | None = None,
-            progress: Callable[[Request, str], None] | None = None) -> Report:
-    """Run a plan: each request cached as one JSON file, written only once complete."""
+            progress: Callable[[Request, str], None] | None = None,
+            notify: Callable[[str], None] | None = None) -> Report:
+    """Run a plan: each request cached as one JSON file, written only once complete (`notify` is told
+    of every wait before a retry)."""
     key = key if key is not None else subscription_key()
     if not key and not preview:
         raise ComtradeError(f"no Comtrade subscription key: set {ENV_KEY} in the environment or in .env "
                             "(or try a small keyless refresh with --preview)")
-    transport = transport or Transport(None if preview else key)
+    transport = transport or Transport(None if preview else key, notify=notify)
     cap = PREVIEW_RECORDS if preview else RECORDS_PER_CALL
     folder.mkdir(parents=True, exist_ok=True)
     report = Report()

@@ -121,9 +121,12 @@ def parse_pairs(texts: Iterable[str]) -> list[tuple[str, str]]:
     return out
 
 
-MARKER = "panel.json"
-MARKERS = (MARKER, "_SUCCESS")
-"""What a panel result holds (DuckDB's panel.json, Spark's _SUCCESS): `--out` replaces only such a folder."""
+MARKER = "_panel.json"     # '_' first: parquet readers skip it, so the folder reads as one dataset
+MARKERS = (MARKER, "panel.json", "_SUCCESS")
+"""What a panel result holds (DuckDB's _panel.json, or panel.json from before; Spark's _SUCCESS): `--out`
+replaces only such a folder."""
+LAYOUT = (*MARKERS, "year=*", "part-*", ".*.crc")
+"""Every name a panel result holds at its top, DuckDB's or Spark's."""
 
 
 def duckdb_run(store: Path, name: str, *, pairs: list[tuple[str, str]] | None = None, out: Path | None = None,
@@ -134,7 +137,7 @@ def duckdb_run(store: Path, name: str, *, pairs: list[tuple[str, str]] | None = 
     bulk.read_manifest(store)
     if out is not None:
         out = Path(out)
-        atomic.refuse_foreign(out, MARKERS, "a panel result")
+        atomic.refuse_foreign(out, MARKERS, "a panel result", LAYOUT)
         out.parent.mkdir(parents=True, exist_ok=True)
     con = bulk.connect(memory_limit, threads, out.parent if out else None)
     try:
@@ -144,6 +147,12 @@ def duckdb_run(store: Path, name: str, *, pairs: list[tuple[str, str]] | None = 
         for table, frame in filters(**where).items():
             con.register(table, frame)
         if pairs is not None:
+            known = set(con.sql("SELECT DISTINCT reporter FROM by_code").df()["reporter"].astype(str))
+            for pair in pairs:
+                unknown = [e for e in pair if e not in known]
+                if unknown:
+                    raise ValueError(f"--pair {pair[0]}:{pair[1]}: {unknown[0]} is not an economy of the store "
+                                     f"{store} (it holds {len(known)}, e.g. {', '.join(sorted(known)[:5])})")
             con.register("pairs", pd.DataFrame(pairs, columns=["reporter", "partner"], dtype=str))
         result = con.sql(sql)
         if out is None:
@@ -196,7 +205,7 @@ def spark_run(spark, store: str, name: str, *, pairs: list[tuple[str, str]] | No
     if out is None:
         return result.toPandas()
     if "://" not in out:
-        atomic.refuse_foreign(Path(out), MARKERS, "a panel result")
+        atomic.refuse_foreign(Path(out), MARKERS, "a panel result", LAYOUT)
     result.write.mode("overwrite").partitionBy("year").parquet(out)
     return None
 
@@ -255,7 +264,7 @@ def spark_ingest(spark, csvs: str, codes: str, out: str, *, min_codes: int = bul
     from .importers import baci
 
     if "://" not in out:
-        atomic.refuse_foreign(Path(out), ("manifest.json",), "a BACI store")
+        atomic.refuse_foreign(Path(out), ("manifest.json",), "a BACI store", bulk.STORE_LAYOUT)
     names = baci.check_columns(tuple(spark.read.option("header", True).csv(csvs).columns), csvs)
     # Every file's header is checked against these names (enforceSchema off): a file whose columns
     # come in another order is refused, never read by position.

@@ -151,17 +151,25 @@ def serve(root: Path, data: store.Data, port: int, out: Path | None = None, inte
         print("preview stopped", flush=True)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.preview", description=__doc__.split("\n")[0])
     parser.add_argument("--data", action="append", help="'demo' or a folder of raw data (repeatable)")
     parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free port)")
     parser.add_argument("--root", "--report", type=Path, default=ROOT,
                         help="the report (where its _quarto.yml is): the project's own, or e.g. examples/batteries")
+    parser.add_argument("--data-words", default="", help="the data folders as one line, split as a shell splits "
+                                                          "words (what `make preview DATA=...` passes); overrides --data")
     args = parser.parse_args(argv)
-    data = args.data or ["demo"]
+    from .__main__ import one_line, split_words
     from .build import use_report
 
-    serve(use_report(args.root), data[0] if data == ["demo"] else data, args.port)
+    try:
+        data = (split_words(args.data_words) if args.data_words.strip() else None) or args.data or ["demo"]
+        serve(use_report(args.root), data[0] if data == ["demo"] else data, args.port)
+    except (ValueError, OSError, RuntimeError) as exc:   # a bad folder or option: one line, no traceback
+        print(f"error: {one_line(exc)}", file=sys.stderr, flush=True)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

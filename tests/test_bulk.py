@@ -131,7 +131,7 @@ def test_panel_command_aggregate_needs_pairs(store, tmp_path):
     done = runner.invoke(app, ["panel", str(store), "--out", str(tmp_path / "agg"), "--query", "pairs", "--aggregate",
                                "--pair", "KOR:JPN"])
     assert done.exit_code == 0, done.output
-    got = pd.concat(pd.read_parquet(p) for p in sorted((tmp_path / "agg").glob("year=*")))
+    got = pd.read_parquet(tmp_path / "agg")             # the marker file is skipped: one parquet dataset
     assert set(got.columns) >= {"reporter", "partner", "gl", "codes"} and len(got) == 2
     refused = runner.invoke(app, ["panel", str(store), "--out", str(tmp_path / "x"), "--aggregate"])
     assert refused.exit_code != 0 and "--aggregate goes with --query pairs" in refused.output
@@ -238,3 +238,8 @@ def test_spark_ingest_writes_the_same_store(raw, store, tmp_path):
     d = panel.duckdb_run(tmp_path / "s", "rsca_tsi").sort_values(["year", "reporter", "code"], ignore_index=True)
     e = panel.duckdb_run(store, "rsca_tsi").sort_values(["year", "reporter", "code"], ignore_index=True)
     assert np.allclose(d["rsca"], e["rsca"], atol=1e-12)
+
+
+def test_a_pair_with_an_economy_the_store_lacks_is_refused(store):
+    with pytest.raises(ValueError, match="--pair KOR:XYZ: XYZ is not an economy of the store"):
+        panel.duckdb_run(store, "pairs", pairs=[("KOR", "XYZ")])

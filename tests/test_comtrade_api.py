@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -75,6 +76,8 @@ class Api:
             return self._send(handler, 500, b"oops")
         if what == "truncated":
             return self._send(handler, 200, b'{"data": [{"refYear": 20')
+        if what == "401-late":      # the key echoed past the part of the body a message shows
+            return self._send(handler, 401, ("x" * 190 + handler.headers.get("Ocp-Apim-Subscription-Key", "")).encode())
         if what == "401":
             return self._send(handler, 401, f"invalid key {handler.headers.get('Ocp-Apim-Subscription-Key')}".encode())
         if url.path.endswith("getDa/C/A/HS"):
@@ -325,11 +328,22 @@ def test_a_key_with_control_characters_is_refused_unprinted(server, tmp_path, mo
 
 
 def test_retry_after_and_backoff_are_capped(server, tmp_path):
-    server.script = {1: "huge-retry-after"}
+    server.script = {1: "429"}
     t = transport(server)
     t.backoff = 1e6
+    told = []
+    t.notify = told.append
     api.refresh(small_plan()[:1], tmp_path, key=KEY, transport=t)
-    assert t.waits == [api.MAX_WAIT]
+    assert t.waits == [api.MAX_WAIT]                                      # backoff capped
+    assert len(told) == 1 and "HTTP 429; retry 1 of" in told[0] and f"in {api.MAX_WAIT:.0f} s" in told[0]
+
+
+def test_a_retry_after_beyond_the_cap_fails_at_once_and_says_why(server, tmp_path):
+    server.script = {1: "huge-retry-after"}
+    t = transport(server)
+    with pytest.raises(ComtradeError, match=r"asks to wait \d+ s before trying again, more than the 300 s"):
+        api.refresh(small_plan()[:1], tmp_path, key=KEY, transport=t)
+    assert t.waits == [] and not list(tmp_path.glob("*.json"))
     assert api.retry_after("1000000000", 300) == 300 and api.retry_after("9" * 5000, 300) == 300
     assert api.retry_after("Wed, 21 Oct 2099 07:28:00 GMT", 300) == 300
     assert api.retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 300) == 0
@@ -448,3 +462,17 @@ def test_fuzzed_responses_raise_only_comtrade_errors(server, tmp_path_factory, s
         for f in folder.glob("*.json"):
             records = json.loads(f.read_text())["data"]
             assert isinstance(records, list) and all(isinstance(r, dict) for r in records)
+
+
+def test_a_key_echoed_late_in_a_body_is_redacted_before_the_message_is_cut(server, tmp_path):
+    server.script = {1: "401-late"}
+    with pytest.raises(ComtradeError) as got:
+        api.refresh(small_plan()[:1], tmp_path, key=KEY, transport=transport(server))
+    message = str(got.value)
+    assert "HTTP 401" in message and KEY[:8] not in message and KEY[-8:] not in message
+
+
+@pytest.mark.parametrize("codes, why", [(["85423A"], "'85423A'"), ([""], "''"), ([], "none given")])
+def test_codes_to_fetch_are_hs_codes(codes, why):
+    with pytest.raises(ComtradeError, match=r"an HS code is 2, 4 or 6 digits \(" + re.escape(why)):
+        api.plan([2022], codes=codes)

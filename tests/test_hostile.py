@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import atomic, importers, pipeline, store
+from analysis.paths import ROOT
 from analysis.importers import DataImportError
 
 TIDY = "hs_code,year,reporter_code,partner_code,trade_value_usd\n"
@@ -557,3 +558,69 @@ def test_a_named_pipe_is_refused_not_read_forever(tmp_path):
     assert importers.raw_files([tmp_path]) == [pipe]
     with pytest.raises(DataImportError, match="not a regular file"):
         importers.read(pipe)
+
+
+def test_diff_out_never_overwrites_a_file_it_did_not_write(tmp_path, capsys):
+    from analysis import pipeline, store
+
+    edition = pipeline.prepare(store.DEMO)
+    thesis = tmp_path / "thesis.docx"
+    thesis.write_bytes(b"my thesis")
+    code, output = run_cli(["diff", str(edition), str(edition), "--out", str(thesis)], capsys)
+    assert code == 1 and "exists and is not a changes table this command wrote" in output
+    assert thesis.read_bytes() == b"my thesis"
+    code, output = run_cli(["diff", str(edition), str(edition), "--out", str(tmp_path)], capsys)
+    assert code == 1 and "is a folder: give the name of the CSV file" in output
+    mine = tmp_path / "changes.csv"
+    assert run_cli(["diff", str(edition), str(edition), "--out", str(mine)], capsys)[0] == 0
+    assert run_cli(["diff", str(edition), str(edition), "--out", str(mine)], capsys)[0] == 0   # ours: replaced
+
+
+def test_outputs_of_ours_holding_a_user_file_are_not_replaced(tmp_path):
+    from analysis import atomic, bulk, panel
+
+    store_dir = tmp_path / "store"
+    (store_dir / "flows").mkdir(parents=True)
+    (store_dir / "manifest.json").write_text("{}")
+    atomic.refuse_foreign(store_dir, ("manifest.json",), "a BACI store", bulk.STORE_LAYOUT)   # ours alone: fine
+    (store_dir / "my-notes.txt").write_text("notes")
+    with pytest.raises(atomic.ForeignFolder, match="holds my-notes.txt, which this project did not write"):
+        atomic.refuse_foreign(store_dir, ("manifest.json",), "a BACI store", bulk.STORE_LAYOUT)
+    result = tmp_path / "pairs"
+    (result / "year=2022").mkdir(parents=True)
+    (result / panel.MARKER).write_text("{}")
+    atomic.refuse_foreign(result, panel.MARKERS, "a panel result", panel.LAYOUT)
+    (result / "my-notes.txt").write_text("notes")
+    with pytest.raises(atomic.ForeignFolder, match="my-notes.txt"):
+        atomic.refuse_foreign(result, panel.MARKERS, "a panel result", panel.LAYOUT)
+
+
+def test_a_totals_reporter_no_table_knows_is_refused(tmp_path, capsys):
+    from analysis.importers import DataImportError, totals
+
+    path = tmp_path / "totals.csv"
+    path.write_text("year,reporter,flow,value_usd\n2022,KOR,X,1000\n2022,XYZ,X,1000\n")
+    with pytest.raises(DataImportError, match=r"line 3: reporter 'XYZ' is no economy of the country table"):
+        totals.read_table(path)
+
+
+def test_make_preview_passes_data_as_text_never_to_a_shell(tmp_path):
+    import shutil
+    import subprocess
+
+    if not shutil.which("make"):
+        pytest.skip("make is not installed")
+    hostile = 'x";touch ' + str(tmp_path / "pwned") + ';echo"'
+    dry = subprocess.run(["make", "-n", "preview", f"DATA={hostile}", "-o", ".venv/.installed"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert "touch" not in dry.stdout and '--data-words "$TRADE_REPORT_DATA"' in dry.stdout
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_data_words_hint_at_an_unquoted_folder_with_spaces(tmp_path):
+    from analysis.__main__ import split_words
+
+    (tmp_path / "my data").mkdir()
+    with pytest.raises(ValueError, match="quote a folder with spaces"):
+        split_words(f"{tmp_path}/my data")
+    assert split_words(f'"{tmp_path}/my data"') == [f"{tmp_path}/my data"]

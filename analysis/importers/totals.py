@@ -14,7 +14,7 @@ Quirks handled here:
 - an economy code that is not an M49 number (e.g. 'U840') is left out and reported with its
   count and an example, never dropped without a word;
 - a missing UNCTADstat value is missing, not zero;
-- a reporter that is not an ISO3 code in the project's table ('KORE') is refused.
+- a reporter that is not an ISO3 code ('KORE'), or one that no table knows ('XYZ'), is refused.
 """
 
 from __future__ import annotations
@@ -44,6 +44,14 @@ def read_table(path: Path) -> Imported:
         row = int(bad.to_numpy().nonzero()[0][0])
         raise DataImportError(f"{path}: line {base.line(df, row)}: reporter {reporter.iloc[row]!r} is not an ISO3 "
                               "code (three capital letters, e.g. KOR) or M49:<number>; write the economy's ISO3 code")
+    known = set(countries.table()["iso3"])
+    unknown = ~reporter.str.startswith("M49:") & ~reporter.isin(known) & reporter.map(
+        lambda r: countries.iso3_from_name(r) != r)
+    if unknown.any():
+        row = int(unknown.to_numpy().nonzero()[0][0])
+        raise DataImportError(f"{path}: line {base.line(df, row)}: reporter {reporter.iloc[row]!r} is no economy of "
+                              "the country table or of ISO 3166 (a typing slip for another code?); write the "
+                              "economy's ISO3 code, or M49:<number> for a group")
     flow = df["flow"].str.strip()
     bad = ~flow.isin(schema.FLOWS)
     if bad.any():
