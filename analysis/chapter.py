@@ -320,7 +320,8 @@ class Sector:
         m = self.meta.get(name, {})
         held = [c for c in self._codes(kind) if c in m.get("codes", [])]
         codes = f"HS {', '.join(held)}" if held else "the codes of the product table"
-        text = f"{span(years)}: {m.get('description', name)}; {codes}; world = {m.get('world', 'as reported')}"
+        world = self.world_in(name, [int(y) for y in years]) or "as reported"
+        text = f"{span(years)}: {m.get('description', name)}; {codes}; world = {world}"
         if m.get("floor"):
             text += f"; {m['floor']}"
         return text + "."
@@ -431,6 +432,9 @@ class Sector:
             parts += self.partner_source_notes(data)
         if kind == "it":
             parts += self.missing_partner_notes()
+            if any(self.meta.get(str(c), {}).get("world_mode") == "panel" for c in data["coverage"].unique()):
+                parts.append(f"A partner's share of {style.prose(self.cfg.reporter)}'s imports, in the text, is its "
+                             "share of the imports from the file's economies (the world of this note).")
         if kind != "quadrant":
             parts += self.china_hong_kong_notes(kind)
         if kind == "quadrant" and self.rsca_available and "unctadstat" in self.ed.stored.manifest.get("totals_sources", []):

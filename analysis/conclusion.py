@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Iterator
 
 import pandas as pd
 
-from . import claims, config, findings, products, prose, style
+from . import claims, config, countries, coverage, findings, products, prose, style
 from .claims import Claim, Sentence, claim, sentence
-from .findings import fmt, join_words
+from .findings import fmt, join_words, usd
 from .schema import WORLD
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def _sector_slice(key: str) -> tuple[pd.DataFrame, int | None, str | None]:
     if data.empty:
         return pd.DataFrame(), None, None
     year = int(data["year"].max())
-    cov = str(data.loc[data["year"] == year, "coverage"].iloc[0])
+    cov = str(data.loc[data["year"] == year, "coverage"].value_counts().idxmax())   # the year's main source
     flows = s.ed.stored.flows
     part = flows[(flows["coverage"] == cov) & (flows["year"] == year) & flows["code"].isin(products.codes_of(key))]
     return part, year, cov
@@ -89,8 +89,75 @@ def screen_sentences(table: pd.DataFrame) -> list[Sentence]:
     return [sentence(f"The screen flags {len(items)} {'case' if len(items) == 1 else 'cases'}: " + "; ".join(items) + ".")]
 
 
+OUTSIDE_SHARE = 0.05   # an outside supplier is named when it would take at least 5 % of the imports
+
+
+def outside_supplier_sentences() -> list[Sentence]:
+    """Where the screen's source leaves out the economy that does not report to it (Chinese Taipei) and
+    that economy's own customs record its exports to a focus economy in the same codes and year: one
+    sentence with, for each such case, the value, the share of imports and the import concentration it
+    would have counted in, the largest shares first."""
+    from .chapter import Sector
+    from .worlds import TAIWAN_COVERAGES
+
+    iso = countries.non_reporter()
+    ref = coverage.reference()
+    own_covs = sorted((str(c) for c, r in ref["reporter"].items() if r == iso and iso),
+                      key=lambda c: TAIWAN_COVERAGES.index(c) if c in TAIWAN_COVERAGES else len(TAIWAN_COVERAGES))
+    items, cl, refs, years, sources = [], [], [], set(), set()
+    for key in products.sectors():
+        part, year, _cov = _sector_slice(key)
+        if part.empty or not own_covs or iso in set(part["partner"]) | set(part["reporter"]):
+            continue
+        s = Sector(key)
+        flows = s.ed.stored.flows
+        own = flows[(flows["reporter"] == iso) & (flows["flow"] == "X") & ~flows["mirror"].astype(bool)
+                    & (flows["year"] == year) & flows["code"].isin(set(products.codes_of(key)))]
+        for econ in config.load().focus:
+            pick = next((p for p in (own[(own["coverage"] == c) & (own["partner"] == econ)] for c in own_covs)
+                         if len(p)), None)
+            imports = part[(part["reporter"] == econ) & (part["flow"] == "M") & (part["partner"] != WORLD)]
+            by_partner = imports.groupby("partner")["value_usd"].sum()
+            if pick is None or by_partner.sum() <= 0:
+                continue
+            value = float(pick["value_usd"].sum())
+            with_it = pd.concat([by_partner, pd.Series({iso: value})])
+            share = value / float(with_it.sum())
+            if share < OUTSIDE_SHARE:
+                continue
+            src = str(pick["coverage"].iloc[0])
+            held = sorted(set(pick["code"]))
+            scope = "" if set(held) >= set(imports["code"]) else f"HS {', '.join(held)} only: "
+            detail = (f"{scope}{usd(value)}, {share:.0%} of its imports; import HHI {fmt(hhi(with_it))} rather than "
+                      f"{fmt(hhi(by_partner))}")
+            items.append((share, with_it.idxmax() == iso, f"{style.prose(econ)} in {s.title} ({detail})"))
+            cl.append(claim("flow", indicator="X", group=key, reporter=iso, partner=econ, years=[year],
+                            values={"X": value}, coverage=src))
+            refs.append(f"sec-{key}")
+            years.add(year)
+            sources.add(s.meta.get(src, {}).get("description", src))
+    if not items:
+        return []
+    order = sorted(range(len(items)), key=lambda i: -items[i][0])
+    items_order, cl = [items[i] for i in order], [cl[i] for i in order]
+    first = [text for _, top, text in items_order if top]
+    other = [text for _, top, text in items_order if not top]
+    lead = (f"{style.prose(iso, start=True)} is outside the screen's source, but its own customs "
+            f"({'; '.join(sorted(sources))}) record its exports to the focus economies in {findings.span(sorted(years))}: "
+            "counted in, ")
+    refs = tuple(dict.fromkeys(refs))
+    tops = [c for (_, top, _), c in zip(items_order, cl) if top]
+    rest = [c for (_, top, _), c in zip(items_order, cl) if not top]
+    if not first:
+        return [sentence(f"{lead}it would supply {'; '.join(other)}.", *rest, refs=refs)]
+    out = [sentence(f"{lead}it would be the largest supplier of {'; of '.join(first)}.", *tops, refs=refs)]
+    if other:
+        out.append(sentence(f"It would also supply {'; '.join(other)}.", *rest, refs=refs))
+    return out
+
+
 def screen_sentence(table: pd.DataFrame) -> str:
-    return claims.render(screen_sentences(table))
+    return claims.render(screen_sentences(table) + outside_supplier_sentences())
 
 
 def partner_pairs(sectors: list[str] | None = None) -> Iterator[tuple["Sector", prose.Pair]]:

@@ -624,3 +624,11 @@ def test_data_words_hint_at_an_unquoted_folder_with_spaces(tmp_path):
     with pytest.raises(ValueError, match="quote a folder with spaces"):
         split_words(f"{tmp_path}/my data")
     assert split_words(f'"{tmp_path}/my data"') == [f"{tmp_path}/my data"]
+
+
+def test_two_rows_of_one_totals_file_that_disagree_are_named_as_one_file(tmp_path):
+    data = tmp_path / "tot"
+    data.mkdir()
+    (data / "totals.csv").write_text("year,reporter,flow,value_usd\n2022,KOR,X,1000\n2022,KOR,X,1001\n")
+    with pytest.raises(DataImportError, match=r"totals.csv: two rows give different values for 2022 KOR X .*keep one"):
+        importers.combine([importers.read(write(data, "trade.csv", GOOD)), importers.read(data / "totals.csv")])

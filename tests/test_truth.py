@@ -279,3 +279,27 @@ def test_recommendation_evidence_follows_the_numbers(sample_edition):
                          ("standing", "equipment")):
         text = claims.plain(conclusion.evidence_sentences(kind, sector))
         assert text and "n/a" not in text and "nan" not in text.split()
+
+
+def test_the_screen_says_what_chinese_taipei_would_supply_from_its_own_customs(sample_edition):
+    """Taiwan customs (portal, 2022) give Chinese Taipei's exports to the focus economies, which the
+    screen's 29-economy source leaves out: counted in, it is the ROK's largest supplier of system chips.
+    By hand: its exports to the ROK in the four system codes, and the ROK's imports in the panel file
+    (its partners' exports to it), give the share."""
+    import pandas as pd
+
+    from analysis import claims, conclusion
+    from analysis.paths import SHARED_SAMPLE
+
+    system = ["854231", "854233", "854239", "854290"]
+    portal = pd.concat(pd.read_csv(SHARED_SAMPLE / n, dtype=str) for n in
+                       ("taiwan_customs_frontend_2022.csv", "taiwan_customs_backend_2022.csv"))
+    to_kor = portal[(portal["Imports/Exports"] == "Exports") & portal["Commodity Code"].str.strip().isin(system)
+                    & (portal["Country(Area)"] == "Korea Republic of")]["Value(USD$ 1000)"].astype(float).sum() * 1000
+    raw = pd.read_csv(SHARED_SAMPLE / PANEL, dtype={"hs_code": str})
+    kor_m = raw[(raw["year"] == 2022) & raw["hs_code"].isin(system) & (raw["partner_code"] == "KOR")]["trade_value_usd"].sum()
+    share = to_kor / (to_kor + kor_m)
+    text = claims.plain(conclusion.outside_supplier_sentences())
+    assert "Chinese Taipei is outside the screen's source" in text
+    assert (f"of the ROK in system semiconductors (USD {to_kor / 1e9:.1f} billion, {share:.0%} of its imports"
+            in text) and round(share, 2) == 0.39

@@ -64,6 +64,9 @@ def _conflicts(flows: pd.DataFrame, key: list[str], on_conflict: str) -> tuple[p
         clash = flows[dup].sort_values(key)
         a, b = clash.iloc[0], clash.iloc[1]
         what = " ".join(str(a[k]) for k in key if k not in ("coverage", "code_system"))
+        if a["_file"] == b["_file"]:
+            raise DataImportError(f"{a['_file']}: two rows give different values for {what} ({a['value_usd']:,.0f} "
+                                  f"and {b['value_usd']:,.0f}; {int(dup.sum())} such rows); keep one of the two rows")
         raise DataImportError(
             f"two inputs give different values for {what}: "
             f"{a['_file']} says {a['value_usd']:,.0f} and {b['_file']} says {b['value_usd']:,.0f} "
