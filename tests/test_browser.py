@@ -1,4 +1,5 @@
-"""The demo website in headless Chromium, as readers use it: on a 390 px phone no page scrolls
+"""The website of both editions (demo, and the sample where ../shared is present) in headless
+Chromium, as readers use it: on a 390 px phone no page scrolls
 sideways and chart text stays readable; every figure has its data, image and values on hover and
 focus; axe-core finds no WCAG 2.1 AA violation; search ranks a sector's chapter first and lands on
 its section. Skipped where Chromium is absent (`make check-site` installs it)."""
@@ -18,6 +19,7 @@ import pytest
 
 from analysis import build
 from analysis.atomic import BuildLocked
+from analysis.paths import SHARED_SAMPLE
 
 HERE = Path(__file__).parent
 AXE = HERE / "vendor" / "axe-core" / "axe.min.js"
@@ -25,16 +27,22 @@ BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(not BROWSER, reason="chromium is not installed (make check-site installs it)")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The demo edition built once, and a copy of it whose pages load the test harness and axe-core."""
-    tmp = tmp_path_factory.mktemp("browser")
+EDITIONS = {"demo": "demo", "sample": [str(SHARED_SAMPLE), str(SHARED_SAMPLE.parent / "real-totals")]}
+
+
+@pytest.fixture(scope="module", params=list(EDITIONS))
+def site(request, tmp_path_factory):
+    """Each edition built once, and a copy of it whose pages load the test harness and axe-core."""
+    if request.param == "sample" and not SHARED_SAMPLE.is_dir():
+        pytest.skip("../shared/data/real-sample is not present")
+    tmp = tmp_path_factory.mktemp(f"browser-{request.param}")
     mp = pytest.MonkeyPatch()
     mp.setenv("TRADE_REPORT_FIGURES", str(tmp / "figures"))
     try:
         for _ in range(240):   # another test file's build may hold the project's build lock: wait for it
             try:
-                out = build.run("demo", engine="builtin", out=tmp / "_book", freeze=tmp / "_freeze").result.out
+                out = build.run(EDITIONS[request.param], engine="builtin", out=tmp / "_book",
+                                freeze=tmp / "_freeze").result.out
                 break
             except BuildLocked:
                 time.sleep(5)
