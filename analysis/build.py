@@ -234,7 +234,7 @@ def run(data: store.Data = store.DEMO, engine: str = "auto", out: Path | None = 
             if not book.quarto_available():
                 raise RuntimeError("engine 'quarto' asked for, but the quarto CLI is not on PATH")
             rows = checked_claims(folder)
-            book.build_with_quarto(root)
+            book.build_with_quarto(root, out)
             export_indicators(table, out / "data", stamp, xlsx_rows=focus_rows)
             ledger.write(rows, out / "data" / "claims.json")
             result = print_pdf(folder, out, jobs, label, str(stored.manifest.get("edition", "full")), freeze)

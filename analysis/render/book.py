@@ -566,13 +566,14 @@ def quarto_available() -> bool:
     return shutil.which("quarto") is not None
 
 
-def build_with_quarto(root: Path = ROOT) -> None:
+def build_with_quarto(root: Path = ROOT, out: Path | None = None) -> None:
     """Render the website with the Quarto CLI (HTML only: the PDF is always the project's own Typst
     path, `build.print_pdf`), from the same sources into the same _book/ layout.
 
     Quarto's kernel runs this interpreter (QUARTO_PYTHON), so the chapters import the same package.
     """
     env = {**os.environ, "QUARTO_PYTHON": sys.executable}
-    proc = subprocess.run(["quarto", "render", str(root), "--to", "html"], cwd=root, env=env)
+    where = ["--output-dir", str(Path(out).resolve())] if out is not None else []
+    proc = subprocess.run(["quarto", "render", str(root), "--to", "html", *where], cwd=root, env=env)
     if proc.returncode != 0:
         raise RenderError(f"quarto render failed with exit code {proc.returncode}")

@@ -94,8 +94,10 @@ def main() -> None:
     names = book_numbers(root)
     listed = os.environ.get("QUARTO_PROJECT_OUTPUT_FILES", "")
     files = [Path(f) for f in listed.splitlines() if f.endswith(".html")]
+    # the output folder: the one Quarto names (`quarto render --output-dir`), else the project's own
+    out = root / (os.environ.get("QUARTO_PROJECT_OUTPUT_DIR")
+                  or load_config(root).get("project", {}).get("output-dir") or "_book")
     if not files:
-        out = root / (load_config(root).get("project", {}).get("output-dir") or "_book")
         files = sorted(out.rglob("*.html"))
     for path in files:
         path = path if path.is_absolute() else root / path
@@ -103,7 +105,7 @@ def main() -> None:
         new = renumber(text, names)
         if new != text:
             path.write_text(new, encoding="utf-8")
-    search = root / (load_config(root).get("project", {}).get("output-dir") or "_book") / "search.json"
+    search = out / "search.json"
     if search.exists():
         entries = json.loads(search.read_text(encoding="utf-8"))
         search.write_text(json.dumps(renumber_search(entries, quarto_names(root)), ensure_ascii=False),
