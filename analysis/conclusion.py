@@ -210,6 +210,10 @@ def evidence_sentences(kind: str, sector: str | None = None, exclude: tuple[str,
         raise ValueError(f"unknown evidence {kind!r}: choose one of {', '.join(EVIDENCE)}")
     if kind in ("balance", "standing") and sector not in products.sectors():
         raise ValueError(f"evidence {kind!r} needs sector= one of {', '.join(products.sectors())}")
+    judged = [p for _, p in partner_pairs() if p.material(floor)]
+    if kind in ("deficits", "one-way", "rising") and not judged:
+        return [sentence(f"This edition gives no bilateral trade of {reporter} with the other focus economies "
+                         "large enough to judge, so it does not bear on this.")]
     if kind == "deficits":
         rel: dict[str, list[prose.Pair]] = {}
         for s, p in partner_pairs():
@@ -219,11 +223,13 @@ def evidence_sentences(kind: str, sector: str | None = None, exclude: tuple[str,
         flagged = int((screen["Flag"] == "flagged").sum())
         tail = (f"The dependency screen, which sees only HS six-digit products and not chokepoints within them, "
                 f"flags {flagged} {'case' if flagged == 1 else 'cases'}." if flagged else
+                "The dependency screen cannot be run on this edition's data."
+                if (screen["Flag"] == "no bilateral data").all() else
                 "The dependency screen flags no case, but it sees only HS six-digit products, not chokepoints within "
                 f"them{f' ({examples})' if examples else ''}, so it cannot rule such exposure out.")
         if not rel:
             return [sentence(f"In this edition {reporter} runs a large deficit (imports at least twice exports) with "
-                             "neither partner in any sector where the flows are large enough to judge."),
+                             "no other focus economy in any sector where the flows are large enough to judge."),
                     sentence(tail, refs=("sec-screen",))]
         parts, cl, refs = [], [], []
         for partner, items in rel.items():

@@ -144,3 +144,22 @@ def test_a_report_folder_must_hold_its_quarto_file(tmp_path, monkeypatch):
     monkeypatch.setenv(paths.REPORT_ENV, str(ROOT))
     with pytest.raises(ValueError, match="no _quarto.yml there"):
         build.use_report(tmp_path)
+
+
+def test_a_report_whose_codes_no_file_holds_says_so_rather_than_judging(tmp_path, monkeypatch):
+    """The real sample holds semiconductor codes only: the batteries report built from it says what the
+    data cannot show, and draws no judgement (no 'flags no case', no 'no sector shows')."""
+    from analysis.paths import SHARED_SAMPLE
+
+    if not SHARED_SAMPLE.is_dir():
+        pytest.skip("../shared/data/real-sample is not present")
+    monkeypatch.setenv(paths.REPORT_ENV, str(BATTERIES))
+    monkeypatch.setenv("TRADE_REPORT_FIGURES", str(tmp_path / "figures"))
+    monkeypatch.setenv("TRADE_REPORT_PROCESSED", str(tmp_path / "processed"))
+    b = build.run([str(SHARED_SAMPLE)], engine="builtin", out=tmp_path / "_book", freeze=tmp_path / "_freeze",
+                  pdf=False, report=BATTERIES)
+    rows = json.loads((b.result.out / "data" / "claims.json").read_text())
+    text = " ".join(r["text"] for r in rows if r["chapter"] == "conclusion")
+    assert "gives no bilateral trade of the ROK with the other focus economies large enough to judge" in text
+    assert "so the dependency screen cannot be run" in text
+    assert "flags no case" not in text and "No sector outside" not in text and "neither partner" not in text
