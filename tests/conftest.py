@@ -34,3 +34,19 @@ def sample_dir() -> Path:
     if not SHARED_SAMPLE.is_dir():
         pytest.skip("../shared/data/real-sample is not present")
     return SHARED_SAMPLE
+
+
+def run_build(*args, **kwargs):
+    """`build.run`, waiting while another test file's build holds the project's build lock (test files
+    build in parallel under xdist, and one build at a time holds the lock)."""
+    import time
+
+    from analysis import build
+    from analysis.atomic import BuildLocked
+
+    for _ in range(240):
+        try:
+            return build.run(*args, **kwargs)
+        except BuildLocked:
+            time.sleep(5)
+    pytest.fail("the build lock was never free")

@@ -11,14 +11,12 @@ import json
 import re
 import shutil
 import subprocess
-import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from analysis import build
-from analysis.atomic import BuildLocked
+from tests.conftest import run_build
 from analysis.paths import SHARED_SAMPLE
 
 HERE = Path(__file__).parent
@@ -39,15 +37,7 @@ def site(request, tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("TRADE_REPORT_FIGURES", str(tmp / "figures"))
     try:
-        for _ in range(240):   # another test file's build may hold the project's build lock: wait for it
-            try:
-                out = build.run(EDITIONS[request.param], engine="builtin", out=tmp / "_book",
-                                freeze=tmp / "_freeze").result.out
-                break
-            except BuildLocked:
-                time.sleep(5)
-        else:
-            pytest.fail("the build lock was never free")
+        out = run_build(EDITIONS[request.param], engine="builtin", out=tmp / "_book", freeze=tmp / "_freeze").result.out
     finally:
         mp.undo()
     probe = tmp / "probe"

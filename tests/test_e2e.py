@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from analysis import build
 from analysis.edition import SYNTHETIC_LABEL
+from tests.conftest import run_build
 from analysis.render.book import load_config
 
 BAD = re.compile(r"\?@(fig|tbl|sec)-|\?\?|Traceback|\w+Warning:|Error:|\[Sentence\(|\bClaim\(")  # no object reprs in text
@@ -50,7 +50,7 @@ def half_empty_pages(pdf: Path) -> list[tuple[int, float]]:
 def built(tmp_path_factory, monkeypatch_module, data, previous=None):
     tmp = tmp_path_factory.mktemp(f"build-{Path(data[0] if isinstance(data, list) else data).name}")
     monkeypatch_module.setenv("TRADE_REPORT_FIGURES", str(tmp / "figures"))
-    b = build.run(data, engine="builtin", out=tmp / "_book", freeze=tmp / "_freeze", previous=previous)
+    b = run_build(data, engine="builtin", out=tmp / "_book", freeze=tmp / "_freeze", previous=previous)
     return tmp, b
 
 
@@ -132,7 +132,7 @@ def test_demo_exports_every_figure_in_both_formats(demo):
 
 def test_rebuild_with_nothing_changed_executes_nothing(demo, monkeypatch_module):
     tmp, _ = demo
-    again = build.run("demo", engine="builtin", out=tmp / "_book", freeze=tmp / "_freeze")
+    again = run_build("demo", engine="builtin", out=tmp / "_book", freeze=tmp / "_freeze")
     assert again.result.executed == []
 
 

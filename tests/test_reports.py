@@ -15,6 +15,7 @@ import pytest
 
 from analysis import build, paths, synthetic
 from analysis.paths import PACKAGE, REFERENCE, ROOT
+from tests.conftest import run_build
 
 BATTERIES = ROOT / "examples" / "batteries"
 
@@ -78,7 +79,7 @@ def built(report: Path, tmp: Path, monkeypatch, pdf: bool):
     monkeypatch.setenv(paths.REPORT_ENV, str(report))           # restored after the test
     monkeypatch.setenv("TRADE_REPORT_FIGURES", str(tmp / "figures"))
     monkeypatch.setenv("TRADE_REPORT_PROCESSED", str(tmp / "processed"))
-    return build.run("demo", engine="builtin", out=tmp / "_book", freeze=tmp / "_freeze", pdf=pdf, report=report)
+    return run_build("demo", engine="builtin", out=tmp / "_book", freeze=tmp / "_freeze", pdf=pdf, report=report)
 
 
 def page_texts(out: Path) -> str:
@@ -156,7 +157,7 @@ def test_a_report_whose_codes_no_file_holds_says_so_rather_than_judging(tmp_path
     monkeypatch.setenv(paths.REPORT_ENV, str(BATTERIES))
     monkeypatch.setenv("TRADE_REPORT_FIGURES", str(tmp_path / "figures"))
     monkeypatch.setenv("TRADE_REPORT_PROCESSED", str(tmp_path / "processed"))
-    b = build.run([str(SHARED_SAMPLE)], engine="builtin", out=tmp_path / "_book", freeze=tmp_path / "_freeze",
+    b = run_build([str(SHARED_SAMPLE)], engine="builtin", out=tmp_path / "_book", freeze=tmp_path / "_freeze",
                   pdf=False, report=BATTERIES)
     rows = json.loads((b.result.out / "data" / "claims.json").read_text())
     text = " ".join(r["text"] for r in rows if r["chapter"] == "conclusion")
