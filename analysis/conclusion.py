@@ -193,12 +193,13 @@ one-way trade; the value balance in one sector; rising two-way trade; the standi
 
 
 def evidence_sentences(kind: str, sector: str | None = None, exclude: tuple[str, ...] | list[str] = (),
-                       examples: str = "") -> list[Sentence]:
+                       examples: str = "", lead: str = "") -> list[Sentence]:
     """The computed evidence of one `kind` (see `EVIDENCE`) behind a recommendation, brief, with
     cross-references to the sections it comes from, or why this edition cannot give it.
 
     `sector` is the sector a 'balance' or 'standing' piece reads; `exclude` the sectors a 'one-way'
-    piece leaves out; `examples` what the dependency screen cannot see, in the report's words.
+    piece leaves out; `examples` what the dependency screen cannot see, in the report's words; `lead`
+    an authored sentence a 'standing' piece opens with.
     """
     from .chapter import Sector
 
@@ -245,7 +246,7 @@ def evidence_sentences(kind: str, sector: str | None = None, exclude: tuple[str,
                 sentence(tail, refs=("sec-screen",))]
     if kind in ("one-way", "rising"):
         sectors = [k for k in products.sectors() if k not in exclude]
-        one_way, rising, cl, refs = [], [], [], []
+        one_way, rising, reversed_, cl, cl_flip, refs = [], [], [], [], [], []
         for s, p in partner_pairs(sectors):
             if not p.material(floor) or not findings.available(p.gl):
                 continue
@@ -256,16 +257,16 @@ def evidence_sentences(kind: str, sector: str | None = None, exclude: tuple[str,
             c = p.gl_change
             if kind == "rising" and c is not None and c.word == "up":
                 flip = prose.flip_clause(p)
-                rising.append(f"{s.title} with {p.partner} ({c.first_year}–{c.last_year}: "
-                              f"{prose.span_values(c.first, c.last, c.fitted, len(c.years))}{flip}"
-                              f"{', a reversal of the balance rather than deeper two-way trade' if flip else ''})")
-                cl.append(claim("trend", indicator="GL", group=p.group, reporter=cfg.reporter, partner=p.partner_iso,
+                item = (f"{s.title} with {p.partner} ({c.first_year}–{c.last_year}: "
+                        f"{prose.span_values(c.first, c.last, c.fitted, len(c.years))}{flip})")
+                (reversed_ if flip else rising).append(item)
+                (cl_flip if flip else cl).append(claim("trend", indicator="GL", group=p.group, reporter=cfg.reporter, partner=p.partner_iso,
                                 variant="sum", years=list(c.years), values={"first": c.first, "last": c.last,
                                                                              "fitted": c.fitted},
                                 expect="up", threshold=findings.threshold("change"), coverage=p.coverage))
                 if flip:
                     t = p.tsi_change
-                    cl.append(claim("trend", indicator="TSI", group=p.group, reporter=cfg.reporter,
+                    cl_flip.append(claim("trend", indicator="TSI", group=p.group, reporter=cfg.reporter,
                                     partner=p.partner_iso, variant="standard", years=list(t.years),
                                     values={"first": t.first, "last": t.last, "fitted": t.fitted},
                                     expect=t.word, threshold=findings.threshold("change"), coverage=p.coverage))
@@ -277,10 +278,16 @@ def evidence_sentences(kind: str, sector: str | None = None, exclude: tuple[str,
             outside = f" outside {join_words([products.sectors()[k] for k in exclude])}" if exclude else ""
             return [sentence(f"No sector{outside} shows mainly one-way trade with the partners in this edition, "
                              "where flows are large enough to judge."), sentence(none)]
+        flipped = (f"The index also rose in {join_words(reversed_)}, but as the balance reversed, not as deeper "
+                   "two-way trade." if reversed_ else "")
         if rising:
-            return [sentence(f"Two-way trade rose, within one source, in {join_words(rising)}.", *cl,
-                             refs=tuple(dict.fromkeys(refs)))]
-        return [sentence(f"No Grubel–Lloyd index of {reporter} with the partners rose by more than "
+            out = [sentence(f"Two-way trade rose, within one source, in {join_words(rising)}.", *cl,
+                            refs=tuple(dict.fromkeys(refs)))]
+            return out + ([sentence(flipped, *cl_flip, refs=tuple(dict.fromkeys(refs)))] if flipped else [])
+        if reversed_:
+            return [sentence(f"No Grubel–Lloyd index of {reporter} with the other focus economies rose as two-way "
+                             f"trade deepened. {flipped}", *cl_flip, refs=tuple(dict.fromkeys(refs)))]
+        return [sentence(f"No Grubel–Lloyd index of {reporter} with the other focus economies rose by more than "
                          f"{fmt(findings.threshold('change'))} within one source in this edition, so it does not "
                          "show the segments to build on."), sentence(none)]
     if kind == "balance":
@@ -302,17 +309,16 @@ def evidence_sentences(kind: str, sector: str | None = None, exclude: tuple[str,
         return [sentence(f"In {s.scoped_title()}, {reporter} " + join_words(items) + ".", *cl, refs=(f"sec-{s.key}",))]
     s = Sector(sector)
     got = prose.brief_standing(s.positions(), s.title)
-    lead = sentence("Trade indices do not speak to investment screening or export controls; what they show is where "
-                    f"the {prose.count_word(len(cfg.focus))} stand in {s.title}, which those controls target.")
+    opening = [sentence(lead)] if lead else []
     if not got:
-        return [lead, sentence(f"This edition cannot place the focus economies in {s.title}.")]
-    return [lead] + [sentence(x.text, *x.claims, refs=(f"sec-{s.key}",)) for x in got]
+        return opening + [sentence(f"This edition cannot place the focus economies in {s.title}.")]
+    return opening + [sentence(x.text, *x.claims, refs=(f"sec-{s.key}",)) for x in got]
 
 
 def evidence(kind: str, sector: str | None = None, exclude: tuple[str, ...] | list[str] = (),
-             examples: str = "") -> str:
+             examples: str = "", lead: str = "") -> str:
     """The evidence of one kind behind a recommendation, as Markdown (see `evidence_sentences`)."""
-    return claims.render(evidence_sentences(kind, sector, exclude, examples))
+    return claims.render(evidence_sentences(kind, sector, exclude, examples, lead))
 
 
 def role_sentences() -> list[Sentence]:

@@ -23,7 +23,9 @@ THRESHOLDS: dict[str, tuple[float, str]] = {
                           "0.1 of zero its trade is broadly balanced (imports and exports within about a fifth of "
                           "each other). The values, their ratio and the partner's share of the reporter's imports are stated with it: "
                           "a bilateral deficit alone does not make a partner the main supplier."),
-    "balance": (0.1, "Bilateral trade is broadly balanced when the bilateral TSI lies within 0.1 of zero."),
+    "balance": (0.1, "Trade, with a partner or with the world, is broadly balanced when its TSI lies within 0.1 of "
+                     "zero: a move into or out of that band is said as such, not as a turn between net importer "
+                     "and net exporter."),
     "materiality": (10e6, "No judgement (balance, two-way trade, intensity) is drawn from a bilateral flow of less than "
                           "USD 10 million a year: the sentence gives the values and says they are too small to judge. "
                           "Sources that drop small flows (the bilateral Comtrade file omits flows under USD 1 "
@@ -181,6 +183,17 @@ def tsi_move(first: float, last: float, word: str) -> str:
     move, 'mixed' without a clear direction): a surplus that widened, a deficit that narrowed, a turn."""
     if word in ("flat", "mixed"):
         return word
+    band = THRESHOLDS["balance"][0]   # inside it (as printed, to two decimals) trade is broadly balanced
+
+    def balanced(v: float) -> bool:
+        return abs(round(v, 2)) < band
+
+    if balanced(first) and balanced(last):
+        return "its trade stayed close to balance"
+    if balanced(first):
+        return f"it moved from broadly balanced trade to a net-{'export' if last > 0 else 'import'} position"
+    if balanced(last):
+        return f"it moved from a net-{'export' if first > 0 else 'import'} position to broadly balanced trade"
     if first < 0 < last:
         return "it turned from net importer to net exporter"
     if first > 0 > last:

@@ -269,16 +269,18 @@ def standing(positions: list[Position], sector: str) -> list[Sentence]:
         adv = (f"{lead_r[0].economy} had the {what} of the {n} in {sector} "
                f"(RSCA {_num(lead_r[1].rsca)}, against {others(by_rsca, 'RSCA')})")
     else:
+        below = f"; all {n} at a comparative disadvantage" if lead_r[1].rsca <= 0 else ""
         adv = (f"{lead_r[0].economy} and {by_rsca[1][0].economy} had the highest and similar RSCA of the {n} in {sector} "
                f"({_num(lead_r[1].rsca)} and {_num(by_rsca[1][1].rsca)}"
-               + (f", against {others(by_rsca[1:], 'RSCA')})" if len(by_rsca) > 2 else ")"))
+               + (f", against {others(by_rsca[1:], 'RSCA')}" if len(by_rsca) > 2 else "") + f"{below})")
     if clear_t:
         what = "largest net-export position" if lead_t[1].tsi > 0 else "smallest net-import position"
         net = (f"{lead_t[0].economy} {'also ' if lead_t[0] is lead_r[0] else ''}had the {what} "
                f"(TSI {_num(lead_t[1].tsi)}, against {others(by_tsi, 'TSI')})")
     else:
+        below = f"; all {n} net importers" if lead_t[1].tsi < 0 else ""
         net = (f"{lead_t[0].economy} and {by_tsi[1][0].economy} had the highest and similar TSI "
-               f"({_num(lead_t[1].tsi)} and {_num(by_tsi[1][1].tsi)})")
+               f"({_num(lead_t[1].tsi)} and {_num(by_tsi[1][1].tsi)}{below})")
     out.append(sentence(f"In {year}, {adv}, while {net}.", rank_claim("RSCA", lead_r, clear_r),
                         rank_claim("TSI", lead_t, clear_t), *values))
     groups: dict[str, list[str]] = {}
@@ -378,8 +380,12 @@ def movements(positions: list[Position]) -> list[Sentence]:
     if still:
         names = join_words([p.economy for p in still])
         prefix = "" if moved else f"{when}, "
-        values = "; ".join([f"{p.economy}: RSCA {span_values(p.with_rsca[0].rsca, p.with_rsca[-1].rsca, 0, 2)}, "
-                             f"TSI {span_values(p.with_rsca[0].tsi, p.with_rsca[-1].tsi, 0, 2)}" for p in still])
+        def moved_by(p: Position, ind: str) -> str:   # the end values, and the fitted change the judgement uses
+            years = [q.year for q in p.with_rsca]
+            vals = [q.rsca if ind == "RSCA" else q.tsi for q in p.with_rsca]
+            return span_values(vals[0], vals[-1], findings.fitted_change(years, vals), len(vals))
+
+        values = "; ".join([f"{p.economy}: RSCA {moved_by(p, 'RSCA')}, TSI {moved_by(p, 'TSI')}" for p in still])
         verb = "shows" if len(still) == 1 else "show"
         out.append(sentence(cap(f"{prefix}{names} {verb} no clear movement, neither index moving by more than "
                                 f"{fmt(CHANGE)} in one direction ({values})."),

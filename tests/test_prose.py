@@ -221,3 +221,13 @@ def test_a_large_deficit_is_stated_with_the_partners_share_of_imports():
     text = text_of(out)
     assert "relied on" not in text and "ran a large deficit with Japan" in text and "23% of its imports" in text
     assert any(c.kind == "share" for c in out[0].claims)
+
+
+def test_a_move_into_or_out_of_balance_is_said_as_such_not_as_a_turn():
+    """TSI within 0.1 of zero (as printed) is broadly balanced: 0.07 is no net-export position, and 0.00
+    no net-import position to deepen."""
+    assert findings.tsi_move(-0.11, 0.07, "up") == "it moved from a net-import position to broadly balanced trade"
+    assert findings.tsi_move(0.0008, -0.68, "down") == "it moved from broadly balanced trade to a net-import position"
+    assert findings.tsi_move(-0.0009, -0.21, "down") == "it moved from broadly balanced trade to a net-import position"
+    assert findings.tsi_move(-0.20, -0.0957, "up") == "its net-import position narrowed"      # prints as −0.10
+    assert findings.tsi_move(-0.11, 0.27, "up") == "it turned from net importer to net exporter"
