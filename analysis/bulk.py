@@ -99,7 +99,7 @@ def ingest(paths: Iterable[Path], out: Path, *, memory_limit: str = "1GB", threa
             except duckdb.Error as exc:
                 raise baci.first_failure(con, rel, exc) from None
             _view(con, flows, "written")
-            if baci.duplicates(con, "written"):
+            if baci.duplicates(con, "written", rel):
                 unique = scratch / "unique"
                 _write(con.sql("SELECT DISTINCT * FROM written"), unique)
                 con.execute("DROP VIEW written")

@@ -213,3 +213,14 @@ def test_an_older_release_country_table_layout(tmp_path):
     flows = importers.read(path).flows
     x = flows[(flows["flow"] == "X") & (flows["partner"] != "WLD")]
     assert sorted(map(tuple, x[["reporter", "partner"]].values.tolist())) == [("KOR", "TWN"), ("M49:697", "CHN")]
+
+
+def test_two_zip_members_that_disagree_are_both_named(tmp_path):
+    release = tmp_path / "BACI_HS17_V202401.zip"
+    with zipfile.ZipFile(release, "w") as z:
+        z.writestr("country_codes_V202401.csv", COUNTRIES)
+        z.writestr("a/BACI_HS17_V202401.csv", HEADER + "2020,410,156,854232,2,1\n")
+        z.writestr("b/BACI_HS17_V202401.csv", HEADER + "2020,410,156,854232,3,1\n")
+    with pytest.raises(DataImportError, match=r"KOR→CHN 854232 2020 in .*!a/BACI_HS17_V202401.csv and "
+                                              r".*!b/BACI_HS17_V202401.csv: 2 different values"):
+        bulk.ingest([release], tmp_path / "store", min_codes=1)

@@ -352,9 +352,9 @@ def first_failure(con: "duckdb.DuckDBPyConnection", rel: Release, exc: Exception
     return DataImportError(f"BACI: {FAILED}")
 
 
-def duplicates(con: "duckdb.DuckDBPyConnection", table: str) -> bool:
-    """Refuse two different values for one flow of `table` (a view or table name of ours); True when
-    there are exact duplicates to drop."""
+def duplicates(con: "duckdb.DuckDBPyConnection", table: str, rel: "Release | None" = None) -> bool:
+    """Refuse two different values for one flow of `table` (a view or table name of ours), naming the
+    files that give them when `rel` is the release read; True when there are exact duplicates to drop."""
     n, distinct = con.execute(f"SELECT count(*), count(DISTINCT hash(year, exporter, importer, code)) "
                               f"FROM {table}").fetchall()[0]
     if n == distinct:  # equal keys hash alike, so no two rows share a key
@@ -364,7 +364,14 @@ def duplicates(con: "duckdb.DuckDBPyConnection", table: str) -> bool:
                       "ORDER BY count(DISTINCT value_usd) DESC LIMIT 1").fetchall()
     dup = dup[0] if dup else None
     if dup and dup[4] > 1:
-        raise DataImportError(f"BACI: conflicting duplicate rows for {dup[1]}→{dup[2]} {dup[3]} {dup[0]}: "
+        where = ""
+        if rel is not None:
+            raw, params = _raw(rel)
+            files = con.execute(f"WITH raw AS ({raw}) SELECT DISTINCT r.filename FROM {_joined(False)} "
+                                f"WHERE r.t = $y AND e.iso3 = $x AND m.iso3 = $m AND {CODE} = $k ORDER BY 1",
+                                {**params, "y": int(dup[0]), "x": dup[1], "m": dup[2], "k": dup[3]}).fetchall()
+            where = f" in {' and '.join(rel.name(f[0]) for f in files)}" if files else ""
+        raise DataImportError(f"BACI: conflicting duplicate rows for {dup[1]}→{dup[2]} {dup[3]} {dup[0]}{where}: "
                               f"{dup[4]} different values; two yearly files for one year? keep one")
     return dup is not None
 
@@ -434,7 +441,7 @@ def read(path: Path, *, memory_limit: str = "1GB", min_codes: int = MIN_CODES_FO
                 con.execute(f"CREATE TABLE rows AS {sql}", params)
             except duckdb.Error as exc:
                 raise first_failure(con, rel, exc) from None
-            if duplicates(con, "rows"):
+            if duplicates(con, "rows", rel):
                 con.execute("CREATE TABLE unique_rows AS SELECT DISTINCT * FROM rows; DROP TABLE rows; "
                             "ALTER TABLE unique_rows RENAME TO rows")
             con.execute(f"CREATE TABLE by_code AS {BY_CODE_SQL.format(flows='rows')}")
