@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import pandas as pd
 
-from . import claims, config, countries, coverage, findings, products, prose, style
+from . import claims, config, countries, findings, products, prose, style
 from .claims import Claim, Sentence, claim, sentence
 from .findings import fmt, join_words, usd
 from .schema import WORLD
@@ -101,10 +101,8 @@ def outside_supplier_sentences() -> list[Sentence]:
     from .worlds import TAIWAN_COVERAGES
 
     iso = countries.non_reporter()
-    ref = coverage.reference()
-    own_covs = sorted((str(c) for c, r in ref["reporter"].items() if r == iso and iso),
-                      key=lambda c: TAIWAN_COVERAGES.index(c) if c in TAIWAN_COVERAGES else len(TAIWAN_COVERAGES))
-    items, cl, refs, years, sources = [], [], [], set(), set()
+    own_covs = list(TAIWAN_COVERAGES) if iso else []   # its own customs files, in the order `worlds` prefers
+    items, refs, years, sources = [], [], set(), set()
     for key in products.sectors():
         part, year, _cov = _sector_slice(key)
         if part.empty or not own_covs or iso in set(part["partner"]) | set(part["reporter"]):
@@ -130,29 +128,34 @@ def outside_supplier_sentences() -> list[Sentence]:
             scope = "" if set(held) >= set(imports["code"]) else f"HS {', '.join(held)} only: "
             detail = (f"{scope}{usd(value)}, {share:.0%} of its imports; import HHI {fmt(hhi(with_it))} rather than "
                       f"{fmt(hhi(by_partner))}")
-            items.append((share, with_it.idxmax() == iso, f"{style.prose(econ)} in {s.title} ({detail})"))
-            cl.append(claim("flow", indicator="X", group=key, reporter=iso, partner=econ, years=[year],
-                            values={"X": value}, coverage=src))
+            items.append((share, with_it.idxmax() == iso, f"{style.prose(econ)} in {s.title} ({detail})",
+                          claim("flow", indicator="X", group=key, reporter=iso, partner=econ, years=[year],
+                                values={"X": value}, coverage=src)))
             refs.append(f"sec-{key}")
             years.add(year)
             sources.add(s.meta.get(src, {}).get("description", src))
     if not items:
         return []
-    order = sorted(range(len(items)), key=lambda i: -items[i][0])
-    items_order, cl = [items[i] for i in order], [cl[i] for i in order]
-    first = [text for _, top, text in items_order if top]
-    other = [text for _, top, text in items_order if not top]
+    items.sort(key=lambda item: -item[0])                 # the largest shares first
+    tops = [item for item in items if item[1]]            # where it would be the largest supplier
+    rest = [item for item in items if not item[1]]
     lead = (f"{style.prose(iso, start=True)} is outside the screen's source, but its own customs "
             f"({'; '.join(sorted(sources))}) record its exports to the focus economies in {findings.span(sorted(years))}: "
             "counted in, ")
     refs = tuple(dict.fromkeys(refs))
-    tops = [c for (_, top, _), c in zip(items_order, cl) if top]
-    rest = [c for (_, top, _), c in zip(items_order, cl) if not top]
-    if not first:
-        return [sentence(f"{lead}it would supply {'; '.join(other)}.", *rest, refs=refs)]
-    out = [sentence(f"{lead}it would be the largest supplier of {'; of '.join(first)}.", *tops, refs=refs)]
-    if other:
-        out.append(sentence(f"It would also supply {'; '.join(other)}.", *rest, refs=refs))
+
+    def texts(group: list) -> list[str]:
+        return [text for _, _, text, _ in group]
+
+    def claims_of(group: list) -> list[Claim]:
+        return [c for _, _, _, c in group]
+
+    if not tops:
+        return [sentence(f"{lead}it would supply {'; '.join(texts(rest))}.", *claims_of(rest), refs=refs)]
+    out = [sentence(f"{lead}it would be the largest supplier of {'; of '.join(texts(tops))}.", *claims_of(tops),
+                    refs=refs)]
+    if rest:
+        out.append(sentence(f"It would also supply {'; '.join(texts(rest))}.", *claims_of(rest), refs=refs))
     return out
 
 
@@ -211,8 +214,7 @@ def evidence_sentences(kind: str, sector: str | None = None, exclude: tuple[str,
         raise ValueError(f"unknown evidence {kind!r}: choose one of {', '.join(EVIDENCE)}")
     if kind in ("balance", "standing") and sector not in products.sectors():
         raise ValueError(f"evidence {kind!r} needs sector= one of {', '.join(products.sectors())}")
-    judged = [p for _, p in partner_pairs() if p.material(floor)]
-    if kind in ("deficits", "one-way", "rising") and not judged:
+    if kind in ("deficits", "one-way", "rising") and not any(p.material(floor) for _, p in partner_pairs()):
         return [sentence(f"This edition gives no bilateral trade of {reporter} with the other focus economies "
                          "large enough to judge, so it does not bear on this.")]
     if kind == "deficits":

@@ -11,6 +11,7 @@ kernels as $TRADE_REPORT_ROOT, as it passes the edition).
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +23,12 @@ REPORT_ENV = "TRADE_REPORT_ROOT"
 
 def report_root() -> Path:
     """The report being built: $TRADE_REPORT_ROOT, else the project's top level (read at call time)."""
-    return Path(os.environ.get(REPORT_ENV) or ROOT).resolve()
+    return _resolved(os.environ.get(REPORT_ENV) or str(ROOT))
+
+
+@lru_cache(maxsize=8)
+def _resolved(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def reference(name: str) -> Path:
@@ -34,8 +40,6 @@ def reference(name: str) -> Path:
 def processed_dir() -> Path:
     """Where processed editions go: $TRADE_REPORT_PROCESSED, else the report's data/processed/."""
     return Path(os.environ.get("TRADE_REPORT_PROCESSED") or report_root() / "data" / "processed")
-
-
 
 
 FIGURES_ENV = "TRADE_REPORT_FIGURES"

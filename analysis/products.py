@@ -39,10 +39,16 @@ def _read_products(path: Path) -> pd.DataFrame:
 
 
 def sectors() -> dict[str, str]:
-    """The report's sectors in the product table's order: key -> title."""
-    df = load_products()
+    """The report's sectors in the product table's order: key -> title (asked for in every sentence,
+    so read once per table)."""
+    return dict(_sectors(reference("products.csv")))
+
+
+@lru_cache(maxsize=4)
+def _sectors(path: Path) -> tuple[tuple[str, str], ...]:
+    df = load_products(path)
     df = df[df["sector"] != HEADINGS]
-    return dict(zip(df["sector"], df["sector_title"]))
+    return tuple(dict(zip(df["sector"], df["sector_title"])).items())
 
 
 def figure_segments(sector: str, kind: str) -> list[str]:

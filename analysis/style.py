@@ -40,11 +40,16 @@ def marker(iso: str) -> str:
     return str(table.loc[iso, "marker"]) if iso in table.index else FALLBACK_MARKER
 
 
-def _row(iso: str) -> pd.Series | None:
+def _row(iso: str) -> dict[str, str] | None:
+    """The country table's row of an economy (names are asked for in every sentence: looked up, not filtered)."""
+    return _rows(reference("countries.csv")).get(iso)
+
+
+@lru_cache(maxsize=4)
+def _rows(path: Path) -> dict[str, dict[str, str]]:
     from .countries import table
 
-    found = table().loc[table()["iso3"] == iso]
-    return found.iloc[0] if len(found) else None
+    return {r["iso3"]: r for r in table().to_dict("records")}
 
 
 def name(iso: str) -> str:
